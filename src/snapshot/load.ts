@@ -1,0 +1,233 @@
+/**
+ * Snapshot reader for both layouts of shared/spec/snapshot.md: one JSON file, or a directory with
+ * `manifest.json` plus one `<key>.ndjson` per large collection (streamed line by line). Either may be
+ * gzip-compressed; compression is detected from the content, not the file name.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { gunzipSync, createGunzip } from 'node:zlib';
+import { InputError } from './errors.js';
+import { SNAPSHOT_KEYS, describeType, validateItem, type KeyKind } from './schema.js';
+import type { Snapshot } from './types.js';
+
+export interface LoadResult {
+  snapshot: Snapshot;
+  /** Things a user should know but that do not stop evaluation (unknown keys, ignored files). */
+  warnings: string[];
+}
+
+export async function loadSnapshot(path: string): Promise<LoadResult> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InputError('snapshot not found (expected a .json/.json.gz file or a snapshot directory)', path);
+  }
+  return info.isDirectory() ? loadDirectory(path) : loadSingleFile(path);
+}
+
+function isGzip(buf: Buffer): boolean {
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+}
+
+async function readMaybeGzip(file: string): Promise<string> {
+  const raw = await readFile(file);
+  if (!isGzip(raw)) return raw.toString('utf8');
+  try {
+    return gunzipSync(raw).toString('utf8');
+  } catch (err) {
+    throw new InputError(`cannot decompress gzip data (${(err as Error).message}); the file may be truncated`, file);
+  }
+}
+
+/** Turns V8's "at position N" into a line number so the user can find the problem. */
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const offset = pos ? Number(pos[1]) : text.length;
+    const line = text.slice(0, offset).split('\n').length;
+    throw new InputError(`not valid JSON (${msg.replace(/\s*\(line \d+ column \d+\)/, '')})`, file, line);
+  }
+}
+
+export async function loadSingleFile(file: string): Promise<LoadResult> {
+  const text = await readMaybeGzip(file);
+  const doc = parseJson(text, file);
+  return parseSnapshotObject(doc, basename(file));
+}
+
+/** Validates an already-parsed single-file snapshot (also used by tests and importers). */
+export function parseSnapshotObject(doc: unknown, file = 'snapshot'): LoadResult {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new InputError(`a snapshot must be a JSON object, got ${describeType(doc)}`, file);
+  }
+  const warnings: string[] = [];
+  const snapshot = readHeader(doc as Record<string, unknown>, file);
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (isHeaderKey(key)) continue;
+    const kind = SNAPSHOT_KEYS[key];
+    if (!kind) {
+      (snapshot.extra ??= {})[key] = value;
+      warnings.push(`${file}: unknown top-level key "${key}" ignored`);
+      continue;
+    }
+    (snapshot as unknown as Record<string, unknown>)[key] = validateKey(key, kind, value, file);
+  }
+  return { snapshot, warnings };
+}
+
+const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable']);
+const isHeaderKey = (k: string) => HEADER_KEYS.has(k);
+
+function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
+  const version = doc.mfaguardSnapshot;
+  if (version === undefined) {
+    throw new InputError('missing "mfaguardSnapshot": this does not look like an mfaguard snapshot', file, undefined, 'mfaguardSnapshot');
+  }
+  if (version !== 1) {
+    throw new InputError(`unsupported snapshot format version ${JSON.stringify(version)} (this mfaguard reads version 1)`, file, undefined, 'mfaguardSnapshot');
+  }
+  const tenant = doc.tenant;
+  if (typeof tenant !== 'object' || tenant === null || Array.isArray(tenant)) {
+    throw new InputError(`expected an object with "id", got ${describeType(tenant)}`, file, undefined, 'tenant');
+  }
+  if (typeof (tenant as Record<string, unknown>).id !== 'string') {
+    throw new InputError('expected a string tenant id', file, undefined, 'tenant.id');
+  }
+  const collectedAt = doc.collectedAt;
+  if (typeof collectedAt !== 'string' || Number.isNaN(Date.parse(collectedAt))) {
+    throw new InputError(`expected an ISO-8601 time, got ${JSON.stringify(collectedAt)}`, file, undefined, 'collectedAt');
+  }
+  const unavailable = doc.unavailable ?? {};
+  if (typeof unavailable !== 'object' || unavailable === null || Array.isArray(unavailable)) {
+    throw new InputError(`expected an object, got ${describeType(unavailable)}`, file, undefined, 'unavailable');
+  }
+  for (const [k, v] of Object.entries(unavailable)) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      throw new InputError(`expected an object like {"status": 403, "code": "...", "message": "..."}, got ${describeType(v)}`, file, undefined, `unavailable.${k}`);
+    }
+  }
+  return {
+    mfaguardSnapshot: 1,
+    tenant: tenant as Snapshot['tenant'],
+    collectedAt,
+    unavailable: unavailable as Snapshot['unavailable'],
+  };
+}
+
+function validateKey(key: string, kind: KeyKind, value: unknown, file: string): unknown {
+  if (kind.kind === 'array') {
+    if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeType(value)}`, file, undefined, key);
+    value.forEach((item, i) => validateItem(item, kind.item, { file, keyPrefix: `${key}[${i}]` }));
+    return value;
+  }
+  if (kind.kind === 'object') {
+    validateItem(value, kind.item, { file, keyPrefix: key });
+    return value;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`expected an object keyed by id, got ${describeType(value)}`, file, undefined, key);
+  }
+  for (const [id, entry] of Object.entries(value)) validateMapValue(kind, entry, { file, keyPrefix: `${key}.${id}` });
+  return value;
+}
+
+function validateMapValue(
+  kind: Extract<KeyKind, { kind: 'map' }>,
+  entry: unknown,
+  where: { file?: string; line?: number; keyPrefix: string },
+): void {
+  if (kind.value === 'array') {
+    if (!Array.isArray(entry)) throw new InputError(`expected an array, got ${describeType(entry)}`, where.file, where.line, where.keyPrefix);
+    entry.forEach((item, i) => validateItem(item, kind.item, { ...where, keyPrefix: `${where.keyPrefix}[${i}]` }));
+  } else {
+    validateItem(entry, kind.item, where);
+  }
+}
+
+async function findFile(dir: string, names: string[]): Promise<string | undefined> {
+  for (const name of names) {
+    try {
+      if ((await stat(join(dir, name))).isFile()) return join(dir, name);
+    } catch {
+      /* not there: try the next name */
+    }
+  }
+  return undefined;
+}
+
+export async function loadDirectory(dir: string): Promise<LoadResult> {
+  const manifestPath = await findFile(dir, ['manifest.json', 'manifest.json.gz']);
+  if (!manifestPath) throw new InputError('a snapshot directory needs a manifest.json', dir);
+  const manifestName = basename(manifestPath);
+  const manifest = parseJson(await readMaybeGzip(manifestPath), manifestName);
+  const { snapshot, warnings } = parseSnapshotObject(manifest, manifestName);
+  const target = snapshot as unknown as Record<string, unknown>;
+
+  const files = (await readdir(dir)).sort();
+  for (const name of files) {
+    const m = /^(.+)\.ndjson(\.gz)?$/.exec(name);
+    if (!m) continue;
+    const key = m[1]!;
+    const kind = SNAPSHOT_KEYS[key];
+    if (!kind || kind.kind === 'object') {
+      warnings.push(`${name}: not a snapshot collection, ignored`);
+      continue;
+    }
+    if (target[key] !== undefined) {
+      throw new InputError(`"${key}" is given both in ${manifestName} and in ${name}; keep one`, name, undefined, key);
+    }
+    target[key] = await readNdjson(join(dir, name), name, key, kind);
+  }
+  return { snapshot, warnings };
+}
+
+async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>): Promise<unknown> {
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(2);
+  await fh.read(head, 0, 2, 0);
+  await fh.close();
+  const source = createReadStream(path);
+  const stream = isGzip(head) ? source.pipe(createGunzip()) : source;
+  let streamError: Error | undefined;
+  stream.on('error', (err: Error) => { streamError = err; });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+
+  const out: unknown[] = [];
+  const map: Record<string, unknown> = {};
+  let lineNo = 0;
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let item: unknown;
+      try {
+        item = JSON.parse(line);
+      } catch (err) {
+        throw new InputError(`not valid JSON (${(err as Error).message}); the file may be truncated`, name, lineNo);
+      }
+      if (kind.kind === 'array') {
+        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: '' });
+        out.push(item);
+      } else {
+        if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
+          throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);
+        }
+        const entry = item as { key: string; value: unknown };
+        validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: 'value' });
+        map[entry.key] = entry.value;
+      }
+    }
+  } catch (err) {
+    source.destroy();
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read (${(err as Error).message}); the file may be truncated`, name, lineNo || undefined);
+  }
+  if (streamError) throw new InputError(`cannot read (${streamError.message}); the file may be truncated`, name, lineNo || undefined);
+  return kind.kind === 'array' ? out : map;
+}

@@ -1,0 +1,138 @@
+/**
+ * What each snapshot key must look like. Validation is deliberately shallow but typed where the
+ * engine reads: a wrong type there would otherwise turn into a silently wrong verdict.
+ */
+import { InputError } from './errors.js';
+
+type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
+/** `name!` = required; dotted names reach into nested objects (validated only when the parent is present). */
+export type ItemSchema = Record<string, FieldType>;
+
+export type KeyKind =
+  | { kind: 'array'; item: ItemSchema }
+  | { kind: 'map'; value: 'array' | 'object'; item: ItemSchema }
+  | { kind: 'object'; item: ItemSchema };
+
+const caList = (prefix: string, names: string[]): ItemSchema =>
+  Object.fromEntries(names.map((n) => [`${prefix}.${n}`, 'string[]' as FieldType]));
+
+export const SNAPSHOT_KEYS: Record<string, KeyKind> = {
+  users: {
+    kind: 'array',
+    item: {
+      'id!': 'string', userPrincipalName: 'string', displayName: 'string', mail: 'string', otherMails: 'string[]',
+      userType: 'string', accountEnabled: 'boolean', creationType: 'string', identities: 'object[]',
+      perUserMfaState: 'string',
+    },
+  },
+  groups: { kind: 'array', item: { 'id!': 'string', displayName: 'string', isAssignableToRole: 'boolean' } },
+  groupMembers: { kind: 'map', value: 'array', item: { 'id!': 'string', '@odata.type': 'string' } },
+  servicePrincipals: { kind: 'array', item: { 'id!': 'string', appId: 'string' } },
+  roleDefinitions: { kind: 'array', item: { 'id!': 'string', templateId: 'string', displayName: 'string', isPrivileged: 'boolean' } },
+  roleAssignments: { kind: 'array', item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string' } },
+  roleEligibilitySchedules: {
+    kind: 'array',
+    item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string', status: 'string', scheduleInfo: 'object' },
+  },
+  subscriptions: { kind: 'array', item: { 'subscriptionId!': 'string', displayName: 'string' } },
+  azureRoleDefinitions: {
+    kind: 'array',
+    item: { 'id!': 'string', properties: 'object', 'properties.roleName': 'string', 'properties.permissions': 'object[]', permissions: 'object[]', roleName: 'string' },
+  },
+  azureRoleAssignments: {
+    kind: 'array',
+    item: { 'id!': 'string', 'properties!': 'object', 'properties.principalId!': 'string', 'properties.roleDefinitionId!': 'string', 'properties.principalType': 'string', 'properties.scope': 'string' },
+  },
+  classicAdministrators: {
+    kind: 'array',
+    item: { 'id!': 'string', 'properties!': 'object', 'properties.emailAddress!': 'string', 'properties.role': 'string' },
+  },
+  conditionalAccessPolicies: {
+    kind: 'array',
+    item: {
+      'id!': 'string', displayName: 'string', state: 'string', conditions: 'object', grantControls: 'object',
+      'conditions.users': 'object', 'conditions.applications': 'object', 'conditions.clientAppTypes': 'string[]',
+      'conditions.platforms': 'object', 'conditions.locations': 'object', 'conditions.devices': 'object',
+      'conditions.signInRiskLevels': 'string[]', 'conditions.userRiskLevels': 'string[]', 'conditions.insiderRiskLevels': 'string|string[]',
+      'conditions.users.includeGuestsOrExternalUsers': 'object', 'conditions.users.excludeGuestsOrExternalUsers': 'object',
+      ...caList('conditions.users', ['includeUsers', 'excludeUsers', 'includeGroups', 'excludeGroups', 'includeRoles', 'excludeRoles']),
+      ...caList('conditions.applications', ['includeApplications', 'excludeApplications', 'includeUserActions', 'includeAuthenticationContextClassReferences']),
+      ...caList('conditions.locations', ['includeLocations', 'excludeLocations']),
+      ...caList('conditions.platforms', ['includePlatforms', 'excludePlatforms']),
+      'grantControls.operator': 'string', 'grantControls.builtInControls': 'string[]',
+      'grantControls.customAuthenticationFactors': 'string[]', 'grantControls.termsOfUse': 'string[]',
+      'grantControls.authenticationStrength': 'object',
+    },
+  },
+  namedLocations: { kind: 'array', item: { 'id!': 'string', isTrusted: 'boolean' } },
+  authenticationStrengthPolicies: { kind: 'array', item: { 'id!': 'string', requirementsSatisfied: 'string', allowedCombinations: 'string[]' } },
+  securityDefaults: { kind: 'object', item: { 'isEnabled!': 'boolean' } },
+  authenticationRequirements: { kind: 'map', value: 'object', item: { perUserMfaState: 'string' } },
+  userRegistrationDetails: {
+    kind: 'array',
+    item: { 'id!': 'string', isMfaCapable: 'boolean', isMfaRegistered: 'boolean', methodsRegistered: 'string[]' },
+  },
+  authenticationMethods: { kind: 'map', value: 'array', item: { '@odata.type': 'string' } },
+  signIns: { kind: 'array', item: { createdDateTime: 'string', userId: 'string', appId: 'string' } },
+  signInsWindow: { kind: 'object', item: { from: 'string', to: 'string' } },
+};
+
+export const MANIFEST_ONLY_KEYS = ['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable'] as const;
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function matches(value: unknown, type: FieldType): boolean {
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    case 'boolean': return typeof value === 'boolean';
+    case 'number': return typeof value === 'number';
+    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array': return Array.isArray(value);
+    case 'string[]': return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'object[]': return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+    case 'string|string[]': return typeof value === 'string' || matches(value, 'string[]');
+  }
+}
+
+function get(obj: unknown, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+/**
+ * Checks one item against its schema. `where` locates the item for the error message
+ * (e.g. key prefix `users[3]` for a single file, or file+line for NDJSON).
+ */
+export function validateItem(
+  item: unknown,
+  schema: ItemSchema,
+  where: { file?: string; line?: number; keyPrefix: string },
+): void {
+  const at = (suffix: string) => (where.keyPrefix ? (suffix ? `${where.keyPrefix}.${suffix}` : where.keyPrefix) : suffix);
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    throw new InputError(`expected an object, got ${describeType(item)}`, where.file, where.line, at(''));
+  }
+  for (const [rawName, type] of Object.entries(schema)) {
+    const required = rawName.endsWith('!');
+    const name = required ? rawName.slice(0, -1) : rawName;
+    const path = name.split('.');
+    const parent = path.length > 1 ? get(item, path.slice(0, -1)) : item;
+    if (parent === undefined || parent === null) continue; // optional parent absent: nothing to check
+    const value = get(item, path);
+    if (value === undefined || value === null) {
+      if (required) throw new InputError(`required property is missing`, where.file, where.line, at(name));
+      continue;
+    }
+    if (!matches(value, type)) {
+      throw new InputError(`expected ${type}, got ${describeType(value)}`, where.file, where.line, at(name));
+    }
+  }
+}
