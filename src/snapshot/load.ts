@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import { InputError } from './errors.js';
-import { SNAPSHOT_KEYS, describeType, validateItem, type KeyKind } from './schema.js';
+import { describeType, snapshotKeyKind, validateItem, type KeyKind } from './schema.js';
 import type { Snapshot } from './types.js';
 
 export interface LoadResult {
@@ -32,26 +32,59 @@ function isGzip(buf: Buffer): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
 
+/** A UTF-8 byte order mark (Windows PowerShell 5.1 writes one) is not part of the JSON text. */
+const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
+
 async function readMaybeGzip(file: string): Promise<string> {
   const raw = await readFile(file);
-  if (!isGzip(raw)) return raw.toString('utf8');
+  if (!isGzip(raw)) return stripBom(raw.toString('utf8'));
   try {
-    return gunzipSync(raw).toString('utf8');
+    return stripBom(gunzipSync(raw).toString('utf8'));
   } catch (err) {
     throw new InputError(`cannot decompress gzip data (${(err as Error).message}); the file may be truncated`, file);
   }
 }
 
-/** Turns V8's "at position N" into a line number so the user can find the problem. */
+const END_OF_INPUT = /Unexpected end of JSON input/;
+
+/**
+ * Where JSON.parse gave up. V8 says "at position N" for most errors but not for "Unexpected token"
+ * (Node 20), so then find the shortest prefix that fails for a reason other than running out of input.
+ */
+function errorOffset(text: string, msg: string): number {
+  const pos = /position (\d+)/.exec(msg);
+  if (pos) return Number(pos[1]);
+  if (END_OF_INPUT.test(msg)) return text.length;
+  const failsBefore = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (err) {
+      const m = (err as Error).message;
+      if (END_OF_INPUT.test(m)) return false;
+      const p = /position (\d+)/.exec(m);
+      return !p || Number(p[1]) < n;
+    }
+  };
+  let lo = 0;
+  let hi = text.length; // invariant: the prefix of length hi fails inside, the prefix of length lo does not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (failsBefore(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
+}
+
+/** Turns V8's parse error into a line number so the user can find the problem. */
 function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const offset = pos ? Number(pos[1]) : text.length;
-    const line = text.slice(0, offset).split('\n').length;
-    throw new InputError(`not valid JSON (${msg.replace(/\s*\(line \d+ column \d+\)/, '')})`, file, line);
+    const line = text.slice(0, errorOffset(text, msg)).split('\n').length;
+    const shown = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*\n\s*/g, ' ');
+    throw new InputError(`not valid JSON (${shown})`, file, line);
   }
 }
 
@@ -70,9 +103,10 @@ export function parseSnapshotObject(doc: unknown, file = 'snapshot'): LoadResult
   const snapshot = readHeader(doc as Record<string, unknown>, file);
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (isHeaderKey(key)) continue;
-    const kind = SNAPSHOT_KEYS[key];
+    const kind = snapshotKeyKind(key);
     if (!kind) {
-      (snapshot.extra ??= {})[key] = value;
+      // defineProperty: a key named "__proto__" is kept as data, not turned into a prototype
+      Object.defineProperty((snapshot.extra ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
       warnings.push(`${file}: unknown top-level key "${key}" ignored`);
       continue;
     }
@@ -174,7 +208,7 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
     const m = /^(.+)\.ndjson(\.gz)?$/.exec(name);
     if (!m) continue;
     const key = m[1]!;
-    const kind = SNAPSHOT_KEYS[key];
+    const kind = snapshotKeyKind(key);
     if (!kind || kind.kind === 'object') {
       warnings.push(`${name}: not a snapshot collection, ignored`);
       continue;
@@ -204,22 +238,23 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
   try {
     for await (const line of lines) {
       lineNo++;
-      if (line.trim() === '') continue;
+      const text = lineNo === 1 ? stripBom(line) : line;
+      if (text.trim() === '') continue;
       let item: unknown;
       try {
-        item = JSON.parse(line);
+        item = JSON.parse(text);
       } catch (err) {
         throw new InputError(`not valid JSON (${(err as Error).message}); the file may be truncated`, name, lineNo);
       }
       if (kind.kind === 'array') {
-        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: '' });
+        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: `${key}[${out.length}]` });
         out.push(item);
       } else {
         if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
           throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);
         }
         const entry = item as { key: string; value: unknown };
-        validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: 'value' });
+        validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: `${key}.${entry.key}` });
         map[entry.key] = entry.value;
       }
     }

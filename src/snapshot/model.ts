@@ -218,8 +218,11 @@ export class DirectoryModel {
   private computeOwnDomains(): void {
     const d = this.snapshot.tenant.defaultDomain;
     if (d) this.ownDomains.add(norm(d));
-    for (const dom of (this.snapshot.tenant as { verifiedDomains?: unknown }).verifiedDomains as string[] | undefined ?? []) {
-      if (typeof dom === 'string') this.ownDomains.add(norm(dom));
+    // verifiedDomains: plain names, or GET /organization's objects `{ "name": ..., "isInitial": ... }`
+    const verified = (this.snapshot.tenant as { verifiedDomains?: unknown }).verifiedDomains;
+    for (const dom of Array.isArray(verified) ? verified : []) {
+      const name = typeof dom === 'string' ? dom : (dom as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') this.ownDomains.add(norm(name));
     }
     for (const u of this.users) {
       const upn = norm(u.userPrincipalName);
@@ -259,12 +262,22 @@ export class DirectoryModel {
   perUserMfaState(user: GraphUser): { state: 'disabled' | 'enabled' | 'enforced' | 'unknown'; source: string } {
     const fromUser = norm(user.perUserMfaState);
     if (fromUser === 'enabled' || fromUser === 'enforced' || fromUser === 'disabled') return { state: fromUser, source: 'users' };
-    const req = this.snapshot.authenticationRequirements;
-    const entry = req?.[user.id] ?? (req ? Object.entries(req).find(([k]) => norm(k) === norm(user.id))?.[1] : undefined);
+    const entry = this.requirementsById().get(norm(user.id));
     const fromReq = norm(entry?.perUserMfaState);
     if (fromReq === 'enabled' || fromReq === 'enforced' || fromReq === 'disabled') return { state: fromReq, source: 'authenticationRequirements' };
     if ('authenticationRequirements' in this.snapshot.unavailable) return { state: 'unknown', source: 'authenticationRequirements' };
     return { state: 'disabled', source: 'default' };
+  }
+
+  private requirementsIndex?: Map<string, { perUserMfaState?: string | null }>;
+
+  /** authenticationRequirements keyed by normalized user id (built once: a scan per user is quadratic). */
+  private requirementsById(): Map<string, { perUserMfaState?: string | null }> {
+    if (!this.requirementsIndex) {
+      this.requirementsIndex = new Map();
+      for (const [k, v] of Object.entries(this.snapshot.authenticationRequirements ?? {})) this.requirementsIndex.set(norm(k), v);
+    }
+    return this.requirementsIndex;
   }
 
   /** Display label for a user in reasons: the UPN when known. */

@@ -77,6 +77,11 @@ export const SNAPSHOT_KEYS: Record<string, KeyKind> = {
   signInsWindow: { kind: 'object', item: { from: 'string', to: 'string' } },
 };
 
+/** The kind of a snapshot key, or undefined for a key we do not know (own properties only: `constructor` is not a key). */
+export function snapshotKeyKind(key: string): KeyKind | undefined {
+  return Object.hasOwn(SNAPSHOT_KEYS, key) ? SNAPSHOT_KEYS[key] : undefined;
+}
+
 export const MANIFEST_ONLY_KEYS = ['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable'] as const;
 
 export function describeType(value: unknown): string {

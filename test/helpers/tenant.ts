@@ -134,3 +134,24 @@ export function coverageOf(snap: Snapshot, u: { id: string }): UserCoverage {
   if (!found) throw new Error(`user ${u.id} not in snapshot`);
   return evaluateUser(ctx, found).coverage;
 }
+
+/** Run the whole pipeline and return the findings of one rule. */
+export async function findingsOf(snap: Snapshot, ruleId: string) {
+  const { evaluateSnapshot } = await import('../../src/evaluate.js');
+  return evaluateSnapshot(snap).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** ARM role assignment in REST shape. */
+export function azureAssignment(principal: { id: string }, roleGuid: string, scope: string, principalType = 'User') {
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${gid('ra')}`,
+    name: gid('ra'),
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: { principalId: principal.id, principalType, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`, scope },
+  };
+}
+
+/** Directory role assignment (unifiedRoleAssignment). */
+export function roleAssignment(principal: { id: string }, templateId: string, directoryScopeId = '/') {
+  return { id: gid('dr'), principalId: principal.id, roleDefinitionId: templateId, directoryScopeId };
+}

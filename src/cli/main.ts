@@ -1,0 +1,58 @@
+/** Entry point: dispatch to a command; map errors to exit codes (2 = usage/input, never a stack trace). */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../snapshot/errors.js';
+import { UsageError } from './errors.js';
+import { scanCommand, SCAN_HELP } from './scan.js';
+import { explainCommand, EXPLAIN_HELP } from './explain.js';
+
+const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
+
+Usage:
+  mfaguard scan (--snapshot PATH | --demo) [--format table|json] [--output FILE] [--fail-on SEVERITY] [--redact]
+  mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET]
+  mfaguard help [COMMAND]
+  mfaguard --version
+
+Run "mfaguard help scan" for details.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan': return await scanCommand(rest);
+      case 'explain': return await explainCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h': {
+        const topic = rest[0];
+        process.stdout.write((topic === 'scan' ? SCAN_HELP : topic === 'explain' ? EXPLAIN_HELP : HELP) + '\n');
+        return command === undefined ? 2 : 0;
+      }
+      case '--version':
+      case '-v':
+        process.stdout.write(version() + '\n');
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+    }
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`mfaguard: error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`mfaguard: usage error: ${(err as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mfaguard: internal error: ${(err as Error).message}\n`);
+    if (process.env.MFAGUARD_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    else process.stderr.write('(set MFAGUARD_DEBUG=1 for details; please report this)\n');
+    return 3;
+  }
+}

@@ -1,0 +1,44 @@
+/** Output adapters: stdout, or a file written atomically so a failed run never leaves a partial report. */
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { InputError } from '../snapshot/errors.js';
+import type { Sink } from '../report/json.js';
+
+export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
+  if (!file || file === '-') {
+    await produce((chunk) => new Promise<void>((resolve) => {
+      if (process.stdout.write(chunk)) resolve();
+      else process.stdout.once('drain', () => resolve());
+    }));
+    return;
+  }
+  const dir = dirname(file);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error();
+  } catch {
+    throw new InputError(`output directory does not exist`, dir);
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(tmp);
+  const failed = new Promise<never>((_, reject) => out.on('error', reject));
+  try {
+    await Promise.race([
+      produce((chunk) => new Promise<void>((resolve) => { if (out.write(chunk)) resolve(); else out.once('drain', () => resolve()); })),
+      failed,
+    ]);
+    await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
+    await rename(tmp, file);
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  return !!stream.isTTY;
+}

@@ -1,0 +1,80 @@
+/** The JSON report contract of shared/spec/rules.md, built from an evaluation. */
+import type { Evaluation } from '../evaluate.js';
+import { norm, type DataGap } from '../snapshot/model.js';
+import { STATES, TARGETS, type CoverageState, type Target, type UserCoverage } from '../coverage/types.js';
+import { FINDING_STATUSES, type Finding, type FindingStatus, type Severity } from '../rules/types.js';
+
+export interface ReportPrincipal {
+  id: string;
+  userPrincipalName: string | null;
+  displayName: string | null;
+  userType: string | null;
+  accountEnabled: boolean;
+  coverage: UserCoverage;
+}
+
+export interface ReportRuleInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  resourceType: string;
+  origin: string;
+  remediation: string;
+  references: string[];
+}
+
+export interface Report {
+  mfaguardReport: 1;
+  tenant: { id: string; displayName: string | null };
+  snapshotCollectedAt: string;
+  generatedAt: string;
+  summary: {
+    rules: Record<string, Record<FindingStatus, number>>;
+    coverage: Record<Target, Record<CoverageState, number>>;
+  };
+  rules: ReportRuleInfo[];
+  dataGaps: DataGap[];
+  principals: ReportPrincipal[];
+  findings: Finding[];
+}
+
+export function buildReport(ev: Evaluation, now = new Date()): Report {
+  const { model } = ev;
+  const rulesSummary: Report['summary']['rules'] = {};
+  for (const r of ev.rules) rulesSummary[r.meta.id] = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
+  for (const f of ev.findings) rulesSummary[f.ruleId]![f.status]++;
+  const coverageSummary = Object.fromEntries(TARGETS.map((t) => [t, Object.fromEntries(STATES.map((s) => [s, 0]))])) as Report['summary']['coverage'];
+  const principals: ReportPrincipal[] = model.users.map((u) => {
+    const coverage = ev.coverage.get(norm(u.id))!;
+    for (const t of TARGETS) coverageSummary[t][coverage[t].state]++;
+    return {
+      id: u.id,
+      userPrincipalName: u.userPrincipalName ?? null,
+      displayName: u.displayName ?? null,
+      userType: u.userType ?? null,
+      accountEnabled: model.isEnabled(u),
+      coverage,
+    };
+  });
+  return {
+    mfaguardReport: 1,
+    tenant: { id: model.snapshot.tenant.id, displayName: model.snapshot.tenant.displayName ?? null },
+    snapshotCollectedAt: model.snapshot.collectedAt,
+    generatedAt: now.toISOString(),
+    summary: { rules: rulesSummary, coverage: coverageSummary },
+    rules: ev.rules.map((r) => ({
+      id: r.meta.id, title: r.meta.title, severity: r.meta.severity, resourceType: r.meta.resourceType,
+      origin: r.meta.origin, remediation: r.meta.remediation, references: r.meta.references,
+    })),
+    dataGaps: ev.dataGaps,
+    principals,
+    findings: ev.findings,
+  };
+}
+
+/** Exit-code gate: is there an unhealthy finding at or above the severity? */
+export function failsGate(report: Report, failOn: Severity | undefined): boolean {
+  if (!failOn) return false;
+  const rank = { low: 1, medium: 2, high: 3 } as const;
+  return report.findings.some((f) => f.status === 'unhealthy' && rank[f.severity] >= rank[failOn]);
+}

@@ -1,0 +1,84 @@
+/** Terminal report: a summary per rule, coverage per target, then the accounts that need attention. */
+import { STATES, TARGETS, isHealthy, type CoverageState } from '../coverage/types.js';
+import type { Finding } from '../rules/types.js';
+import type { Report } from './report.js';
+
+export interface TableOptions {
+  color: boolean;
+  /** Unhealthy findings listed per rule before "... and N more". */
+  limit: number;
+}
+
+const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
+type Paint = (style: keyof typeof codes, s: string) => string;
+
+export function renderTable(report: Report, opts: TableOptions): string {
+  const paint: Paint = (style, s) => (opts.color ? `\x1b[${codes[style]}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  const t = report.tenant;
+  lines.push(paint('bold', `mfaguard report — ${t.displayName ?? t.id} (${t.id})`));
+  lines.push(`snapshot collected ${report.snapshotCollectedAt}; ${report.principals.length} users`);
+  if (report.dataGaps.length) {
+    lines.push(paint('yellow', 'Data gaps (verdicts that depend on them are "unknown", never "healthy"):'));
+    for (const g of report.dataGaps) lines.push(paint('yellow', `  - ${g.reason}`));
+  }
+  lines.push('');
+
+  lines.push(paint('bold', 'Coverage by target (users)'));
+  const stateCols: CoverageState[] = [...STATES];
+  const head = ['target', ...stateCols];
+  const rows = TARGETS.map((target) => [target, ...stateCols.map((s) => String(report.summary.coverage[target][s]))]);
+  lines.push(...grid([head, ...rows], (r, c, cell) => (r === 0 ? paint('bold', cell) : c > 0 && cell !== '0' ? paint(isHealthy(stateCols[c - 1]!) ? 'green' : 'red', cell) : cell)));
+  lines.push('');
+
+  lines.push(paint('bold', 'Rules'));
+  const ruleHead = ['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown'];
+  const ruleRows = report.rules.map((r) => {
+    const s = report.summary.rules[r.id]!;
+    return [r.id, r.severity, String(s.healthy), String(s.unhealthy), String(s.exempt), String(s.notApplicable), String(s.unknown)];
+  });
+  lines.push(...grid([ruleHead, ...ruleRows], (r, c, cell) => {
+    if (r === 0) return paint('bold', cell);
+    if (c === 3 && cell !== '0') return paint('red', cell);
+    if (c === 6 && cell !== '0') return paint('yellow', cell);
+    if (c === 2 && cell !== '0') return paint('green', cell);
+    return cell;
+  }));
+
+  const byRule = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    if (f.status !== 'unhealthy' && f.status !== 'unknown') continue;
+    const list = byRule.get(f.ruleId) ?? [];
+    list.push(f);
+    byRule.set(f.ruleId, list);
+  }
+  for (const r of report.rules) {
+    const list = byRule.get(r.id);
+    if (!list?.length) continue;
+    lines.push('');
+    const sev = r.severity === 'high' ? paint('red', r.severity) : r.severity === 'medium' ? paint('yellow', r.severity) : paint('gray', r.severity);
+    lines.push(`${paint('bold', r.id)} [${sev}] ${r.title}`);
+    const sorted = [...list].sort((a, b) => (a.status === b.status ? a.resourceName.localeCompare(b.resourceName) : a.status === 'unhealthy' ? -1 : 1));
+    for (const f of sorted.slice(0, opts.limit)) {
+      const tag = f.status === 'unhealthy' ? paint('red', 'UNHEALTHY') : paint('yellow', 'UNKNOWN  ');
+      lines.push(`  ${tag} ${f.resourceName}`);
+      lines.push(`            ${paint('gray', truncate(f.reason, 400))}`);
+    }
+    if (sorted.length > opts.limit) lines.push(paint('gray', `  ... and ${sorted.length - opts.limit} more (use --format json for all)`));
+    lines.push(`  ${paint('cyan', 'fix:')} ${r.remediation}`);
+  }
+  const unhealthy = report.findings.filter((f) => f.status === 'unhealthy').length;
+  lines.push('');
+  lines.push(unhealthy ? paint('red', `${unhealthy} unhealthy findings.`) : paint('green', 'No unhealthy findings.'));
+  lines.push(paint('gray', 'Explain one account: mfaguard explain --snapshot PATH --user UPN [--target azureManagement]'));
+  return lines.join('\n') + '\n';
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+function grid(rows: string[][], style: (r: number, c: number, cell: string) => string): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((row, r) => '  ' + row.map((cell, c) => style(r, c, cell) + ' '.repeat(widths[c]! - cell.length)).join('  ').trimEnd());
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, group, memberRef, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+
+describe('ca-policy-quality', () => {
+  const users = Array.from({ length: 40 }, (_, i) => user(`u${i}@contoso.com`));
+
+  it('flags each way a policy can look like MFA without requiring it', async () => {
+    const big = group('Everyone-in-Sales', users.slice(0, 12).map((u) => memberRef(u)));
+    const policies = [
+      policy('Good MFA'),
+      policy('MFA or device', { grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } }),
+      policy('Risky MFA', { conditions: { signInRiskLevels: ['high', 'medium'] } }),
+      policy('Pilot MFA', { state: 'enabledForReportingButNotEnforced', extra: { createdDateTime: '2025-01-10T00:00:00Z', modifiedDateTime: '2025-02-01T00:00:00Z' } }),
+      policy('MFA minus sales', { users: { excludeGroups: [big.group.id] } }),
+      policy('MFA session lifetime', { grantControls: null }),
+      policy('Custom MFA', { grantControls: { operator: 'OR', builtInControls: [], customAuthenticationFactors: ['Duo-MFA'] } }),
+      policy('Block legacy', { conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] }, grantControls: { operator: 'OR', builtInControls: ['block'] } }),
+      policy('Disabled MFA', { state: 'disabled', grantControls: null }),
+    ];
+    const snap = snapshot({ users, groups: [big.group], groupMembers: { [big.group.id]: big.members }, conditionalAccessPolicies: policies });
+    const byName = new Map((await findingsOf(snap, 'ca-policy-quality')).map((f) => [f.resourceName, f]));
+    expect([...byName.keys()].sort()).toEqual(['Custom MFA', 'Good MFA', 'MFA minus sales', 'MFA or device', 'MFA session lifetime', 'Pilot MFA', 'Risky MFA']);
+    expect(byName.get('Good MFA')!.status).toBe('healthy');
+    expect(byName.get('MFA or device')!.reason).toContain('MFA can be avoided');
+    expect(byName.get('Risky MFA')!.reason).toContain('MFA only at elevated risk');
+    expect(byName.get('Pilot MFA')!.reason).toMatch(/report-only for \d+ days/);
+    expect(byName.get('MFA minus sales')!.reason).toContain("'Everyone-in-Sales' (12 users)");
+    expect(byName.get('MFA session lifetime')!.reason).toContain('session-only');
+    expect(byName.get('Custom MFA')!.reason).toContain('custom controls');
+    for (const n of ['MFA or device', 'Risky MFA', 'Pilot MFA', 'MFA minus sales', 'MFA session lifetime', 'Custom MFA']) {
+      expect(byName.get(n)).toMatchObject({ status: 'unhealthy', resourceType: 'policy', severity: 'medium' });
+    }
+  });
+
+  it('does not flag a small exclusion (break-glass) or a fresh report-only policy', async () => {
+    const bg = group('BreakGlass', users.slice(0, 2).map((u) => memberRef(u)));
+    const snap = snapshot({
+      users, groups: [bg.group], groupMembers: { [bg.group.id]: bg.members },
+      conditionalAccessPolicies: [
+        policy('MFA all', { users: { excludeGroups: [bg.group.id] } }),
+        policy('New pilot MFA', { state: 'enabledForReportingButNotEnforced', extra: { createdDateTime: '2026-10-25T00:00:00Z', modifiedDateTime: '2026-10-25T00:00:00Z' } }),
+      ],
+    });
+    expect((await findingsOf(snap, 'ca-policy-quality')).map((f) => f.status)).toEqual(['healthy', 'healthy']);
+  });
+});

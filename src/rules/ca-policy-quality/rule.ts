@@ -1,0 +1,86 @@
+import type { PolicyFacts } from '../../coverage/policy.js';
+import type { Finding, Rule, RuleContext } from '../types.js';
+
+/** Report-only longer than this is "parked", not "being tested". */
+export const REPORT_ONLY_MAX_DAYS = 30;
+/** An excluded group this large (share of all users, with a floor) is a coverage hole, not an exception. */
+export const LARGE_EXCLUSION_SHARE = 0.05;
+export const LARGE_EXCLUSION_MIN_USERS = 10;
+
+const NAME_SAYS_MFA = /\bmfa\b|multi[- ]?factor|\b2fa\b|two[- ]?factor|strong auth/i;
+
+function looksLikeMfa(f: PolicyFacts): boolean {
+  const g = f.policy.grantControls;
+  return f.grant.mentionsMfa || NAME_SAYS_MFA.test(f.name) || (g?.customAuthenticationFactors ?? []).length > 0;
+}
+
+function problemsOf(f: PolicyFacts, ctx: RuleContext): { problems: string[]; unknown: string[]; details: Record<string, unknown> } {
+  const { model } = ctx;
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  const details: Record<string, unknown> = { state: f.state, grant: f.grant.description };
+  const g = f.policy.grantControls;
+  if (!g) problems.push('session-only policy (no grant controls): it never demands MFA despite its name');
+  else if (f.grant.requiresMfa === 'no' && f.grant.weakness) problems.push(f.grant.weakness);
+  else if (f.grant.requiresMfa === 'no' && !f.grant.blocks) problems.push(`grant "${f.grant.description}" does not require MFA despite the policy's name`);
+  if (f.grant.requiresMfa === 'unknown') unknown.push(...f.grant.gaps.map((x) => x.reason));
+  if (f.conditions.riskOnly) problems.push(`MFA only at elevated risk (${f.conditions.narrowing.join('; ')}): most sign-ins are not covered`);
+  else if (f.conditions.kind === 'conditional' && f.grant.requiresMfa !== 'no') details.narrowingConditions = f.conditions.narrowing;
+  if (f.ignoredBecause && f.grant.mentionsMfa) problems.push(`never applies at app sign-in: ${f.ignoredBecause}`);
+
+  if (f.state === 'reportOnly') {
+    const since = f.policy.modifiedDateTime ?? f.policy.createdDateTime;
+    const t = since ? Date.parse(since) : NaN;
+    if (!Number.isNaN(t)) {
+      const days = Math.floor((model.collectedAt.getTime() - t) / 86_400_000);
+      details.reportOnlyDays = days;
+      if (days >= REPORT_ONLY_MAX_DAYS) problems.push(`report-only for ${days} days (since ${since!.slice(0, 10)}): it has never been enforced`);
+    }
+  }
+
+  const users = f.policy.conditions?.users;
+  if (users && model.has('groupMembers')) {
+    const threshold = Math.max(LARGE_EXCLUSION_MIN_USERS, Math.ceil(model.users.length * LARGE_EXCLUSION_SHARE));
+    const large = (users.excludeGroups ?? [])
+      .map((id) => ({ id, displayName: model.groupName(id), users: model.transitiveUserMembers(id).size }))
+      .filter((x) => x.users >= threshold);
+    if (large.length) {
+      details.largeExclusions = large;
+      problems.push(`excludes large groups: ${large.map((x) => `'${x.displayName}' (${x.users} users)`).join(', ')}`);
+    }
+  }
+  const inc = [...(users?.includeUsers ?? []), ...(users?.includeGroups ?? []), ...(users?.includeRoles ?? [])].filter((x) => x.toLowerCase() !== 'none');
+  if (users && !inc.length && !users.includeGuestsOrExternalUsers && !f.ignoredBecause) problems.push('includes no users');
+  return { problems, unknown, details };
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'ca-policy-quality',
+    title: 'Policies that look like they require MFA must really require it for everyone in scope',
+    severity: 'medium',
+    resourceType: 'policy',
+    protectsAgainst: 'a false sense of coverage: policies whose name or grant says MFA while the grant, conditions, state or exclusions let sign-ins through without it',
+    origin: 'false-pass pitfalls of existing tools (shared/research/anchors.md §8)',
+    references: [
+      'https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-grant',
+      'https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only',
+    ],
+    remediation: 'Make the grant unavoidable (operator AND, or MFA / an authentication strength as the only control), do not gate baseline MFA on risk alone, move report-only policies to On after reviewing their sign-in impact, and keep exclusions to break-glass accounts and named, small, reviewed groups.',
+  },
+  evaluate(ctx) {
+    const out: Finding[] = [];
+    for (const f of ctx.engine.policies) {
+      if (f.state === 'disabled' || !looksLikeMfa(f)) continue;
+      const { problems, unknown, details } = problemsOf(f, ctx);
+      const status = problems.length ? 'unhealthy' : unknown.length ? 'unknown' : 'healthy';
+      const reason = problems.length ? problems.join('; ') : unknown.length ? unknown.join('; ') : `requires MFA (${f.grant.description}) without avoidable grants, risk-only conditions, long report-only or large exclusions`;
+      out.push({
+        ruleId: rule.meta.id, status, severity: rule.meta.severity, resourceType: 'policy',
+        resourceId: f.id, resourceName: f.name, reason, evidence: { ...details, problems },
+      });
+    }
+    return out;
+  },
+};
+export default rule;

@@ -1,0 +1,46 @@
+/** The rule contract (shared/spec/rules.md): metadata + a pure evaluation over the evaluated tenant. */
+import type { DirectoryModel } from '../snapshot/model.js';
+import type { EngineContext } from '../coverage/engine.js';
+import type { UserCoverage } from '../coverage/types.js';
+
+export type Severity = 'low' | 'medium' | 'high';
+export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+export type FindingStatus = 'healthy' | 'unhealthy' | 'exempt' | 'notApplicable' | 'unknown';
+export const FINDING_STATUSES: FindingStatus[] = ['healthy', 'unhealthy', 'exempt', 'notApplicable', 'unknown'];
+export type ResourceType = 'user' | 'tenant' | 'policy' | 'servicePrincipal';
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  resourceType: ResourceType;
+  /** What an attacker gets when this is unhealthy. */
+  protectsAgainst: string;
+  /** Where the check comes from (Defender recommendation, Secure Score control, ...). */
+  origin: string;
+  references: string[];
+  remediation: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  resourceType: ResourceType;
+  resourceId: string;
+  resourceName: string;
+  reason: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface RuleContext {
+  model: DirectoryModel;
+  engine: EngineContext;
+  /** Coverage of every user, keyed by lower-case object id. */
+  coverage: Map<string, UserCoverage>;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  evaluate(ctx: RuleContext): Finding[];
+}
