@@ -126,12 +126,12 @@ function evaluateWorld(
   return { state, contributions: contributions.filter((c) => c.state === state), steps };
 }
 
-function noneReason(ctx: EngineContext, target: Target, perUser: string, steps: PolicyStep[]): string {
+function noneReason(ctx: EngineContext, target: Target, perUser: string, perUserSource: string, steps: PolicyStep[]): string {
   const parts: string[] = [];
   parts.push(`nothing requires MFA for ${TARGET_LABELS[target]}`);
   const mech: string[] = [];
   mech.push(ctx.securityDefaults === 'no' ? 'security defaults are off' : 'security defaults could not be read');
-  mech.push(perUser === 'unknown' ? 'per-user MFA state could not be read' : `per-user MFA is ${perUser}`);
+  mech.push(perUser === 'unknown' ? 'per-user MFA state could not be read' : perUserSource === 'default' ? 'per-user MFA state was not collected (read as disabled)' : `per-user MFA is ${perUser}`);
   const relevant = ctx.policies.filter((p, i) => p.state !== 'disabled' && steps[i]!.outcome !== 'notTargeted' && steps[i]!.outcome !== 'ignored');
   mech.push(relevant.length ? 'no enforced CA policy requires MFA of this user for it' : 'no CA policy requiring MFA targets it');
   const notes = steps
@@ -142,11 +142,11 @@ function noneReason(ctx: EngineContext, target: Target, perUser: string, steps: 
   return `${parts[0]}: ${mech.join('; ')}${notes.length ? `. Near misses: ${notes.join('; ')}` : ''}`;
 }
 
-function reasonFor(ctx: EngineContext, target: Target, r: WorldResult, perUser: string): string {
+function reasonFor(ctx: EngineContext, target: Target, r: WorldResult, perUser: string, perUserSource: string): string {
   const texts = r.contributions.map((c) => c.text);
   const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   switch (r.state) {
-    case 'none': return sentence(noneReason(ctx, target, perUser, r.steps));
+    case 'none': return sentence(noneReason(ctx, target, perUser, perUserSource, r.steps));
     case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts.join('; ')}`);
     default: return sentence(texts.join('; '));
   }
@@ -160,7 +160,7 @@ export interface UserEvaluation {
 }
 
 export function evaluateUser(ctx: EngineContext, user: GraphUser, opts: { trace?: boolean } = {}): UserEvaluation {
-  const perUser = ctx.model.perUserMfaState(user).state;
+  const { state: perUser, source: perUserSource } = ctx.model.perUserMfaState(user);
   const matches = ctx.policies.map((f) => (f.state === 'disabled' || f.ignoredBecause ? null : matchAssignment(ctx.model, f.policy, user)));
   const coverage = {} as UserCoverage;
   const trace = opts.trace ? ({} as Record<Target, PolicyTraceStep[]>) : undefined;
@@ -171,7 +171,7 @@ export function evaluateUser(ctx: EngineContext, user: GraphUser, opts: { trace?
       state: p.state,
       mechanisms: [...new Set(p.contributions.map((c) => c.mechanism))],
       policies: [...new Set(p.contributions.flatMap((c) => (c.policyId ? [c.policyId] : [])))],
-      reason: reasonFor(ctx, target, p, perUser),
+      reason: reasonFor(ctx, target, p, perUser, perUserSource),
     };
     if (o.state !== p.state) {
       const missing = new Set<string>();
