@@ -94,8 +94,11 @@ export function computeAzureAccess(snapshot: Snapshot, model: DirectoryModel): A
     const def = defs.get(guid);
     const builtin = BUILTIN_AZURE_ROLES.get(guid);
     const roleName = def ? roleNameOf(def) : builtin?.roleName ?? guid;
+    const known = def ?? builtin;
     const tier = def ? tierOfPermissions(permissionsOf(def)) : builtin ? tierOfPermissions([builtin]) : null;
-    const base = { roleName, roleDefinitionId: p.roleDefinitionId, scope: p.scope ?? a.id.split('/providers/Microsoft.Authorization/')[0] ?? '/', tier };
+    if (known && tier === null) continue; // a known role whose notActions remove every action grants nothing
+    const scope = p.scope ?? (a.id.split(/\/providers\/Microsoft\.Authorization\//i)[0] || '/');
+    const base = { roleName, roleDefinitionId: p.roleDefinitionId, scope, tier };
     const principal = lower(p.principalId);
     const type = lower(p.principalType);
     if (type === 'serviceprincipal' || type === 'foreigngroup' || type === 'device') continue; // not users

@@ -10,6 +10,9 @@ import { computeAzureAccess, type AzureAccess } from './azure.js';
 
 export const norm = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 
+/** Initial (tenant-owned) domains in the public and sovereign clouds. */
+const INITIAL_DOMAIN = /\.(onmicrosoft\.com|onmicrosoft\.us|partner\.onmschina\.cn)$/;
+
 export type GuestKind = 'b2bCollaborationGuest' | 'b2bCollaborationMember' | 'internalGuest';
 
 export interface RoleHolding {
@@ -168,9 +171,12 @@ export class DirectoryModel {
   }
 
   private eligibilityIsCurrent(a: UnifiedRoleAssignment): boolean {
-    const e = a as { status?: string | null; scheduleInfo?: { expiration?: { type?: string | null; endDateTime?: string | null } | null } | null };
+    const e = a as { status?: string | null; scheduleInfo?: { startDateTime?: string | null; expiration?: { type?: string | null; endDateTime?: string | null } | null } | null };
     const status = norm(e.status);
     if (status && !['provisioned', 'granted', 'scheduled', 'accepted'].includes(status)) return false;
+    // "As the account stands today": an eligibility that starts after the snapshot does not count yet.
+    const start = e.scheduleInfo?.startDateTime ? Date.parse(e.scheduleInfo.startDateTime) : NaN;
+    if (!Number.isNaN(start) && start > this.collectedAt.getTime()) return false;
     const exp = e.scheduleInfo?.expiration;
     if (exp && norm(exp.type) === 'afterdatetime' && exp.endDateTime) {
       const end = Date.parse(exp.endDateTime);
@@ -236,9 +242,11 @@ export class DirectoryModel {
   isExternal(user: GraphUser): boolean {
     if (norm(user.userPrincipalName).includes('#ext#')) return true;
     if (norm(user.creationType) === 'invitation') return true;
+    // A member's identities carry the tenant's initial *.onmicrosoft.com domain as issuer even when
+    // every UPN uses a custom domain, so initial domains (any cloud) count as the tenant's own.
     return (user.identities ?? []).some((i) => {
       const issuer = norm(i?.issuer);
-      return issuer !== '' && !this.ownDomains.has(issuer);
+      return issuer !== '' && !this.ownDomains.has(issuer) && !INITIAL_DOMAIN.test(issuer);
     });
   }
 
