@@ -8,6 +8,7 @@ import { evaluateUser, prepareEngine, type EngineContext } from './coverage/engi
 import type { UserCoverage } from './coverage/types.js';
 import { RULES } from './rules/registry.js';
 import type { Finding, Rule } from './rules/types.js';
+import { scopeGapFinding } from './rules/common.js';
 import type { CollectionKey } from './snapshot/types.js';
 
 export interface Evaluation {
@@ -33,6 +34,13 @@ export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RU
   for (const user of model.users) coverage.set(norm(user.id), evaluateUser(engine, user).coverage);
   const ctx = { model, engine, coverage };
   const findings = rules.flatMap((r) => r.evaluate(ctx));
+  // Without the user list no user rule can name its scope: say so once per rule instead of reporting nothing.
+  const usersGap = model.gap('users');
+  if (usersGap) {
+    for (const r of rules.filter((x) => x.meta.resourceType === 'user')) {
+      findings.push(...scopeGapFinding(r.meta, ctx, [usersGap], 'The accounts this rule applies to'));
+    }
+  }
   const dataGaps = TRACKED.map((k) => model.gap(k)).filter((g): g is DataGap => !!g);
   return { model, engine, coverage, findings, rules, dataGaps };
 }

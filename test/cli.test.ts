@@ -190,3 +190,19 @@ describe('mfaguard explain', () => {
     expect(r.stderr).toContain('no user with UPN, mail or id "nobody@contoso.com"');
   });
 });
+
+describe('mfaguard scan --demo', () => {
+  it('scans the bundled demo tenant end to end', async () => {
+    const r = await mfaguard(['scan', '--demo', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.tenant.displayName).toBe('Northwind Traders');
+    expect(report.principals.length).toBeGreaterThanOrEqual(140);
+    expect(report.dataGaps).toEqual([]);
+    const unhealthy = report.findings.filter((f: { status: string }) => f.status === 'unhealthy').map((f: { ruleId: string; resourceName: string }) => `${f.ruleId} ${f.resourceName}`);
+    expect(unhealthy).toContain('directory-admin-mfa adm-jleverling@northwindtraders.com');
+    expect(unhealthy).toContain('azure-write-mfa svc-deploy@northwindtraders.com');
+    const table = await mfaguard(['scan', '--demo']);
+    expect(table.stdout).toContain('Coverage by target');
+  });
+});

@@ -82,7 +82,8 @@ function policyStep(ctx: EngineContext, f: PolicyFacts, m: AssignmentMatch | nul
     if (excluded || reach === 'excludedApp') return { outcome: 'reportOnlyExcluded', detail: 'report-only, and the user or target is excluded' };
     return { state: 'reportOnly', outcome: 'reportOnly', detail: `would require MFA (${f.grant.description}) but is report-only, so it is never enforced` };
   }
-  if (excluded) return { state: 'excluded', outcome: 'userExcluded', detail: `would require MFA, but the user is excluded ${excludedVia}` };
+  const onlyWhen = f.conditions.kind === 'conditional' ? ` (${f.conditions.narrowing.join('; ')})` : '';
+  if (excluded) return { state: 'excluded', outcome: 'userExcluded', detail: `would require MFA${onlyWhen}, but the user is excluded ${excludedVia}` };
   if (reach === 'excludedApp') return { state: 'excluded', outcome: 'targetExcluded', detail: `would require MFA, but ${f.appExclusion[target]} is excluded from it` };
   const how = `${m.included.via ?? ''}, grant ${f.grant.description}`;
   if (kind === 'unconditional') return { state: 'enforced', outcome: 'enforces', detail: `requires MFA (user included ${how})` };
@@ -134,12 +135,17 @@ function noneReason(ctx: EngineContext, target: Target, perUser: string, perUser
   mech.push(perUser === 'unknown' ? 'per-user MFA state could not be read' : perUserSource === 'default' ? 'per-user MFA state was not collected (read as disabled)' : `per-user MFA is ${perUser}`);
   const relevant = ctx.policies.filter((p, i) => p.state !== 'disabled' && steps[i]!.outcome !== 'notTargeted' && steps[i]!.outcome !== 'ignored');
   mech.push(relevant.length ? 'no enforced CA policy requires MFA of this user for it' : 'no CA policy requiring MFA targets it');
+  return `${parts[0]}: ${mech.join('; ')}${nearMisses(ctx, steps)}`;
+}
+
+/** Policies that mention MFA and almost covered the user (PIM-eligible role, avoidable grant, conditional block). */
+function nearMisses(ctx: EngineContext, steps: PolicyStep[]): string {
   const notes = steps
     .map((s, i) => ({ s, f: ctx.policies[i]! }))
     .filter(({ s, f }) => f.grant.mentionsMfa && ['notIncluded', 'noMfa', 'conditionalBlock'].includes(s.outcome) && !/not in its assignment/.test(s.detail))
     .slice(0, 3)
     .map(({ s, f }) => `CA policy ${q(f.name)}: ${s.detail}`);
-  return `${parts[0]}: ${mech.join('; ')}${notes.length ? `. Near misses: ${notes.join('; ')}` : ''}`;
+  return notes.length ? `. Near misses: ${notes.join('; ')}` : '';
 }
 
 function reasonFor(ctx: EngineContext, target: Target, r: WorldResult, perUser: string, perUserSource: string): string {
@@ -147,7 +153,9 @@ function reasonFor(ctx: EngineContext, target: Target, r: WorldResult, perUser: 
   const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   switch (r.state) {
     case 'none': return sentence(noneReason(ctx, target, perUser, perUserSource, r.steps));
-    case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts.join('; ')}`);
+    case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts.join('; ')}${nearMisses(ctx, r.steps)}`);
+    case 'excluded':
+    case 'conditional': return sentence(texts.join('; ') + nearMisses(ctx, r.steps));
     default: return sentence(texts.join('; '));
   }
 }

@@ -133,7 +133,8 @@ export function grantFacts(p: ConditionalAccessPolicy, model: DirectoryModel): G
     return { blocks: true, requiresMfa: 'no', mentionsMfa: builtIn.includes('mfa'), description: 'block access', gaps: [] };
   }
   // Every grant control with whether it is an MFA-type control.
-  const controls: { name: string; mfa: Tri }[] = builtIn.map((c) => ({ name: c, mfa: c === 'mfa' ? 'yes' : 'no' }));
+  // Names keep Graph's spelling (compliantDevice) for readable explanations; comparisons use lower case.
+  const controls: { name: string; mfa: Tri }[] = (g.builtInControls ?? []).map((c) => ({ name: c, mfa: norm(c) === 'mfa' ? 'yes' : 'no' }));
   for (const c of g.customAuthenticationFactors ?? []) controls.push({ name: `custom control ${c}`, mfa: 'no' });
   for (const t of g.termsOfUse ?? []) controls.push({ name: `terms of use ${t}`, mfa: 'no' });
   const gaps: DataGap[] = [];
