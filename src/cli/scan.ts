@@ -2,8 +2,7 @@
 import { parseArgs } from 'node:util';
 import { evaluateSnapshot } from '../evaluate.js';
 import { buildReport, failsGate, type Report } from '../report/report.js';
-import { writeJsonReport } from '../report/json.js';
-import { renderTable } from '../report/table.js';
+import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import type { Severity } from '../rules/types.js';
 import { UsageError } from './errors.js';
@@ -16,7 +15,7 @@ Evaluate MFA coverage of every user and run the rule catalog.
 
   --snapshot PATH       snapshot file (.json, .json.gz) or snapshot directory (manifest.json + *.ndjson)
   --demo                use the bundled demo tenant (Northwind Traders)
-  --format FORMAT       table (default) or json; repeat to write several formats
+  --format FORMAT       ${FORMATS.map((f) => f.name).join(', ')} (default table); repeat for several
   --output FILE         where to write; pairs with --format in order ("-" or none = stdout)
   --fail-on SEVERITY    exit 1 if an unhealthy finding has this severity or higher (low, medium, high)
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
@@ -24,8 +23,6 @@ Evaluate MFA coverage of every user and run the rule catalog.
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-const FORMATS = ['table', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 const SEVERITIES: Severity[] = ['low', 'medium', 'high'];
 
 export async function scanCommand(argv: string[]): Promise<number> {
@@ -48,12 +45,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
-  const formats = (values.format ?? ['table']) as string[];
-  for (const f of formats) if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown --format "${f}" (choose ${FORMATS.join(', ')})`);
-  const outputs = values.output ?? [];
-  if (outputs.length > formats.length) throw new UsageError('more --output than --format values: give one --format per --output');
-  const targets = formats.map((format, i) => ({ format: format as Format, output: outputs[i] }));
-  if (targets.filter((t) => !t.output || t.output === '-').length > 1) throw new UsageError('only one format can go to stdout: add --output FILE for the others');
+  const targets = outputTargets(values.format, values.output);
   const failOn = values['fail-on'] as Severity | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const limit = values.limit === undefined ? 25 : Number(values.limit);
@@ -66,16 +58,30 @@ export async function scanCommand(argv: string[]): Promise<number> {
     const table = pseudonymTable(evaluation.model.users.map((u) => ({ id: u.id, emails: evaluation.model.emailsOf(u) })));
     report = redactReport(report, table);
   }
-  for (const t of targets) {
-    if (t.format === 'json') await withOutput(t.output, (write) => writeJsonReport(report, write));
-    else {
-      const toStdout = !t.output || t.output === '-';
-      const text = renderTable(report, { color: toStdout && useColor(process.stdout), limit });
-      await withOutput(t.output, async (write) => write(text));
-    }
-  }
+  await writeOutputs(report, targets, limit);
   if (report.dataGaps.length) {
     process.stderr.write(`mfaguard: note: ${report.dataGaps.length} collection(s) missing (${report.dataGaps.map((g) => g.key).join(', ')}); verdicts that depend on them are "unknown"\n`);
   }
   return failsGate(report, failOn) ? 1 : 0;
+}
+
+/** Pairs each --format with its --output, in order; at most one may go to stdout. */
+export function outputTargets(formatArgs: string[] | undefined, outputArgs: string[] | undefined): { format: Format; output: string | undefined }[] {
+  const formats = formatArgs ?? ['table'];
+  const outputs = outputArgs ?? [];
+  if (outputs.length > formats.length) throw new UsageError('more --output than --format values: give one --format per --output');
+  const targets = formats.map((name, i) => {
+    const format = findFormat(name);
+    if (!format) throw new UsageError(`unknown --format "${name}" (choose ${FORMATS.map((f) => f.name).join(', ')})`);
+    return { format, output: outputs[i] };
+  });
+  if (targets.filter((t) => !t.output || t.output === '-').length > 1) throw new UsageError('only one format can go to stdout: add --output FILE for the others');
+  return targets;
+}
+
+export async function writeOutputs(report: Report, targets: { format: Format; output: string | undefined }[], limit: number): Promise<void> {
+  for (const t of targets) {
+    const toStdout = !t.output || t.output === '-';
+    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit }));
+  }
 }
