@@ -5,12 +5,35 @@ import { dirname } from 'node:path';
 import { InputError } from '../snapshot/errors.js';
 import type { Sink } from '../report/json.js';
 
+/** Gathers small chunks into ~1 MiB writes: a million tiny writes would dominate a big report. */
+function buffered(raw: (chunk: string) => Promise<void>): { write: Sink; flush: () => Promise<void> } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (!parts.length) return;
+    const chunk = parts.join('');
+    parts = [];
+    size = 0;
+    await raw(chunk);
+  };
+  return {
+    write: (chunk) => {
+      parts.push(chunk);
+      size += chunk.length;
+      return size >= 1 << 20 ? flush() : undefined;
+    },
+    flush,
+  };
+}
+
 export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
   if (!file || file === '-') {
-    await produce((chunk) => new Promise<void>((resolve) => {
+    const out = buffered((chunk) => new Promise<void>((resolve) => {
       if (process.stdout.write(chunk)) resolve();
       else process.stdout.once('drain', () => resolve());
     }));
+    await produce(out.write);
+    await out.flush();
     return;
   }
   const dir = dirname(file);
@@ -23,10 +46,8 @@ export async function withOutput(file: string | undefined, produce: (write: Sink
   const out = createWriteStream(tmp);
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   try {
-    await Promise.race([
-      produce((chunk) => new Promise<void>((resolve) => { if (out.write(chunk)) resolve(); else out.once('drain', () => resolve()); })),
-      failed,
-    ]);
+    const sink = buffered((chunk) => new Promise<void>((resolve) => { if (out.write(chunk)) resolve(); else out.once('drain', () => resolve()); }));
+    await Promise.race([produce(sink.write).then(sink.flush), failed]);
     await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
     await rename(tmp, file);
   } catch (err) {

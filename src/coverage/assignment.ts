@@ -96,11 +96,3 @@ export function matchAssignment(model: DirectoryModel, policy: ConditionalAccess
     excluded: side(model, user, u.excludeUsers ?? [], u.excludeGroups ?? [], u.excludeRoles ?? [], u.excludeGuestsOrExternalUsers),
   };
 }
-
-/** When a role-targeted policy misses a user only because the role is PIM-eligible, say so. */
-export function eligibleOnlyNote(model: DirectoryModel, policy: ConditionalAccessPolicy, user: GraphUser): string | undefined {
-  const roles = (policy.conditions?.users?.includeRoles ?? []).map((r) => norm(r));
-  if (!roles.length) return undefined;
-  const eligible = (model.eligibleRoles.get(norm(user.id)) ?? []).find((h) => roles.includes(h.templateId));
-  return eligible ? `the policy targets role '${eligible.roleName}', which the user holds only as PIM-eligible (not active)` : undefined;
-}

@@ -5,12 +5,19 @@
  * Missing data is handled by evaluating two worlds: the pessimistic one (every unknown goes against
  * coverage) gives the reported state; the optimistic one tells whether the unknowns could change the
  * verdict. This keeps "a missing permission never turns into a clean report" exact and cheap.
+ *
+ * Scale: a user's coverage depends only on a small set of facts ("tokens"): the policy-referenced
+ * user id, groups and roles the user matches, guest kind, per-user MFA state and security-defaults
+ * admin role. Users with the same tokens share one evaluation (and the same cell objects), so a
+ * million-user tenant costs one evaluation per distinct token set plus a cheap token scan per user —
+ * not users × policies × targets. Only the group path of an exclusion is per user.
  */
 import type { GraphUser } from '../snapshot/types.js';
 import { norm, type DataGap, type DirectoryModel } from '../snapshot/model.js';
 import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../snapshot/wellknown.js';
 import { analyzePolicy, type PolicyFacts } from './policy.js';
-import { eligibleOnlyNote, matchAssignment, type AssignmentMatch } from './assignment.js';
+import { matchAssignment } from './assignment.js';
+import { buildAssignments, type PolicyAssignment, type TokenTable } from './tokens.js';
 import {
   STATE_RANK, TARGETS, TARGET_LABELS,
   type CoverageCell, type CoverageState, type Mechanism, type PolicyTraceStep, type Target, type Tri, type UserCoverage,
@@ -22,15 +29,21 @@ export interface EngineContext {
   securityDefaults: Tri;
   securityDefaultsGap?: DataGap;
   caGap?: DataGap;
+  /** Per policy: who its assignment includes / excludes, as token sets (undefined when it cannot apply). */
+  assignments: (PolicyAssignment | undefined)[];
+  tokens: TokenTable;
+  /** Evaluations shared by every user with the same token signature. */
+  cache: Map<string, SignatureEvaluation>;
 }
 
 export function prepareEngine(model: DirectoryModel): EngineContext {
   const sdGap = model.gap('securityDefaults');
   const caGap = model.gap('conditionalAccessPolicies');
+  const policies = caGap ? [] : (model.snapshot.conditionalAccessPolicies ?? []).map((p) => analyzePolicy(p, model));
+  const securityDefaults: Tri = sdGap ? 'unknown' : model.snapshot.securityDefaults!.isEnabled ? 'yes' : 'no';
+  const { assignments, tokens } = buildAssignments(model, policies);
   return {
-    model,
-    policies: caGap ? [] : (model.snapshot.conditionalAccessPolicies ?? []).map((p) => analyzePolicy(p, model)),
-    securityDefaults: sdGap ? 'unknown' : model.snapshot.securityDefaults!.isEnabled ? 'yes' : 'no',
+    model, policies, securityDefaults, assignments, tokens, cache: new Map(),
     ...(sdGap ? { securityDefaultsGap: sdGap } : {}),
     ...(caGap ? { caGap } : {}),
   };
@@ -38,126 +51,252 @@ export function prepareEngine(model: DirectoryModel): EngineContext {
 
 type World = 'pessimistic' | 'optimistic';
 
-interface Contribution {
-  state: CoverageState;
-  mechanism: Mechanism;
-  policyId?: string;
-  text: string;
+type Outcome =
+  | 'disabled' | 'ignored' | 'notTargeted' | 'notIncluded' | 'reportOnlyBlock' | 'excludedFromBlock' | 'conditionalBlock'
+  | 'blocks' | 'noMfa' | 'reportOnlyExcluded' | 'reportOnly' | 'userExcluded' | 'targetExcluded' | 'enforces'
+  | 'trustedLocationBypass' | 'conditional';
+
+const OUTCOME_STATE: Partial<Record<Outcome, CoverageState>> = {
+  blocks: 'blocked', reportOnly: 'reportOnly', userExcluded: 'excluded', targetExcluded: 'excluded',
+  enforces: 'enforced', trustedLocationBypass: 'trustedLocationBypass', conditional: 'conditional',
+};
+
+/** What is known about one user-signature: per policy, whether its assignment includes / excludes the user. */
+interface SignatureFacts {
+  included: Tri[];
+  excluded: Tri[];
+  /** Name of a role the policy includes that the user holds only as PIM-eligible. */
+  eligibleOnly: (string | undefined)[];
+  perUser: 'disabled' | 'enabled' | 'enforced' | 'unknown';
+  perUserSource: string;
+  /** Active security-defaults admin role, for the security-defaults explanation. */
+  sdAdminRole?: string;
 }
 
-interface PolicyStep {
-  state?: CoverageState;
-  outcome: string;
-  detail: string;
+interface SignatureEvaluation {
+  facts: SignatureFacts;
+  coverage: UserCoverage;
+  /** Targets whose reason names the user's own exclusion path: rebuilt per user. */
+  perUserTargets: { target: Target; build: (via: (policyIndex: number) => string) => string }[];
+}
+
+function outcomeOf(f: PolicyFacts, inc: Tri, exc: Tri, target: Target, world: World): Outcome {
+  if (f.state === 'disabled') return 'disabled';
+  if (f.ignoredBecause) return 'ignored';
+  const reach = f.reach[target];
+  if (reach === 'no') return 'notTargeted';
+  const pess = world === 'pessimistic';
+  const included = pess ? inc === 'yes' : inc !== 'no';
+  const excluded = pess ? exc !== 'no' : exc === 'yes';
+  if (!included) return 'notIncluded';
+  const kind = pess ? f.conditions.kind : f.conditions.optimisticKind;
+  if (f.grant.blocks) {
+    if (f.state !== 'enabled') return 'reportOnlyBlock';
+    if (excluded || reach === 'excludedApp') return 'excludedFromBlock';
+    return kind === 'unconditional' ? 'blocks' : 'conditionalBlock';
+  }
+  const requires = pess ? f.grant.requiresMfa === 'yes' : f.grant.requiresMfa !== 'no';
+  if (!requires) return 'noMfa';
+  if (f.state === 'reportOnly') return excluded || reach === 'excludedApp' ? 'reportOnlyExcluded' : 'reportOnly';
+  if (excluded) return 'userExcluded';
+  if (reach === 'excludedApp') return 'targetExcluded';
+  if (kind === 'unconditional') return 'enforces';
+  return kind === 'trustedLocationBypass' ? 'trustedLocationBypass' : 'conditional';
 }
 
 const q = (s: string) => `'${s}'`;
 
-function policyStep(ctx: EngineContext, f: PolicyFacts, m: AssignmentMatch | null, user: GraphUser, target: Target, world: World): PolicyStep {
-  if (f.state === 'disabled') return { outcome: 'disabled', detail: 'policy is disabled' };
-  if (f.ignoredBecause || !m) return { outcome: 'ignored', detail: f.ignoredBecause ?? 'not applicable' };
-  const reach = f.reach[target];
-  if (reach === 'no') return { outcome: 'notTargeted', detail: `its target resources do not include ${TARGET_LABELS[target]}` };
-  const pess = world === 'pessimistic';
-  const included = pess ? m.included.tri === 'yes' : m.included.tri !== 'no';
-  const excluded = pess ? m.excluded.tri !== 'no' : m.excluded.tri === 'yes';
-  const excludedVia = m.excluded.tri === 'yes' ? m.excluded.via ?? '' : `possibly (${m.excluded.gaps.map((g) => g.reason).join('; ')})`;
-  if (!included) {
-    const note = m.included.tri === 'unknown' ? `inclusion cannot be resolved (${m.included.gaps.map((g) => g.reason).join('; ')})` : eligibleOnlyNote(ctx.model, f.policy, user) ?? 'the user is not in its assignment';
-    return { outcome: 'notIncluded', detail: note };
+/** Human detail for a policy's outcome. `via` says how the user matched an exclusion (per user). */
+function detailOf(
+  ctx: EngineContext, i: number, outcome: Outcome, target: Target, facts: SignatureFacts, via: (policyIndex: number) => string,
+  includedVia?: string,
+): string {
+  const f = ctx.policies[i]!;
+  const a = ctx.assignments[i];
+  const excludedVia = () => (facts.excluded[i] === 'yes' ? via(i) : `possibly (${(a?.exclude.gaps ?? []).map((g) => g.reason).join('; ')})`);
+  switch (outcome) {
+    case 'disabled': return 'policy is disabled';
+    case 'ignored': return f.ignoredBecause ?? 'not applicable';
+    case 'notTargeted': return `its target resources do not include ${TARGET_LABELS[target]}`;
+    case 'notIncluded':
+      if (facts.included[i] === 'unknown') return `inclusion cannot be resolved (${(a?.include.gaps ?? []).map((g) => g.reason).join('; ')})`;
+      return facts.eligibleOnly[i]
+        ? `the policy targets role '${facts.eligibleOnly[i]}', which the user holds only as PIM-eligible (not active)`
+        : 'the user is not in its assignment';
+    case 'reportOnlyBlock': return 'report-only block (not enforced)';
+    case 'excludedFromBlock':
+      return facts.excluded[i] !== 'no' ? `would block, but the user is excluded ${excludedVia()}` : `would block, but ${f.appExclusion[target]} is excluded`;
+    case 'conditionalBlock': return `blocks only ${f.conditions.narrowing.join('; ') || 'outside trusted locations'}`;
+    case 'blocks': return `blocks access${includedVia ? ` (user included ${includedVia})` : ''}`;
+    case 'noMfa':
+      return f.grant.weakness ?? (f.grant.requiresMfa === 'unknown' ? `grant "${f.grant.description}" cannot be resolved` : `grant "${f.grant.description}" does not require MFA`);
+    case 'reportOnlyExcluded': return 'report-only, and the user or target is excluded';
+    case 'reportOnly': return `would require MFA (${f.grant.description}) but is report-only, so it is never enforced`;
+    case 'userExcluded': {
+      const onlyWhen = f.conditions.kind === 'conditional' ? ` (${f.conditions.narrowing.join('; ')})` : '';
+      return `would require MFA${onlyWhen}, but the user is excluded ${excludedVia()}`;
+    }
+    case 'targetExcluded': return `would require MFA, but ${f.appExclusion[target]} is excluded from it`;
+    case 'enforces': return `requires MFA (${includedVia ? `user included ${includedVia}, ` : ''}grant ${f.grant.description})`;
+    case 'trustedLocationBypass': return `requires MFA except from ${f.conditions.trustedExclusions.join(', ') || 'trusted locations'}`;
+    case 'conditional': return `requires MFA only under conditions: ${f.conditions.narrowing.join('; ')}`;
   }
-  const kind = pess ? f.conditions.kind : f.conditions.optimisticKind;
-  if (f.grant.blocks) {
-    if (f.state !== 'enabled') return { outcome: 'reportOnlyBlock', detail: 'report-only block (not enforced)' };
-    if (excluded) return { outcome: 'excludedFromBlock', detail: `would block, but the user is excluded ${excludedVia}` };
-    if (reach === 'excludedApp') return { outcome: 'excludedFromBlock', detail: `would block, but ${f.appExclusion[target]} is excluded` };
-    if (kind !== 'unconditional') return { outcome: 'conditionalBlock', detail: `blocks only ${f.conditions.narrowing.join('; ') || 'outside trusted locations'}` };
-    return { state: 'blocked', outcome: 'blocks', detail: `blocks access ${m.included.via ?? ''}`.trim() };
-  }
-  const requires = pess ? f.grant.requiresMfa === 'yes' : f.grant.requiresMfa !== 'no';
-  if (!requires) {
-    return { outcome: 'noMfa', detail: f.grant.weakness ?? (f.grant.requiresMfa === 'unknown' ? `grant "${f.grant.description}" cannot be resolved` : `grant "${f.grant.description}" does not require MFA`) };
-  }
-  if (f.state === 'reportOnly') {
-    if (excluded || reach === 'excludedApp') return { outcome: 'reportOnlyExcluded', detail: 'report-only, and the user or target is excluded' };
-    return { state: 'reportOnly', outcome: 'reportOnly', detail: `would require MFA (${f.grant.description}) but is report-only, so it is never enforced` };
-  }
-  const onlyWhen = f.conditions.kind === 'conditional' ? ` (${f.conditions.narrowing.join('; ')})` : '';
-  if (excluded) return { state: 'excluded', outcome: 'userExcluded', detail: `would require MFA${onlyWhen}, but the user is excluded ${excludedVia}` };
-  if (reach === 'excludedApp') return { state: 'excluded', outcome: 'targetExcluded', detail: `would require MFA, but ${f.appExclusion[target]} is excluded from it` };
-  const how = `${m.included.via ?? ''}, grant ${f.grant.description}`;
-  if (kind === 'unconditional') return { state: 'enforced', outcome: 'enforces', detail: `requires MFA (user included ${how})` };
-  if (kind === 'trustedLocationBypass') {
-    return { state: 'trustedLocationBypass', outcome: 'trustedLocationBypass', detail: `requires MFA except from ${f.conditions.trustedExclusions.join(', ') || 'trusted locations'}` };
-  }
-  return { state: 'conditional', outcome: 'conditional', detail: `requires MFA only under conditions: ${f.conditions.narrowing.join('; ')}` };
 }
 
-function sdText(ctx: EngineContext, user: GraphUser, target: Target): string {
-  const admin = ctx.model.activeTenantRoles(user.id).find((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r.templateId));
-  if (admin) return `security defaults require MFA on every sign-in for holders of '${admin.roleName}'`;
-  if (target === 'azureManagement' || target === 'azurePortal') return 'security defaults require MFA for everyone accessing Azure management';
-  return 'security defaults are on (Microsoft prompts ordinary users for MFA when it deems it necessary)';
+interface Contribution {
+  state: CoverageState;
+  mechanism: Mechanism;
+  policyIndex?: number;
 }
 
 interface WorldResult {
   state: CoverageState;
-  contributions: Contribution[];
-  steps: PolicyStep[];
+  winners: Contribution[];
+  outcomes: Outcome[];
 }
 
-function evaluateWorld(
-  ctx: EngineContext, user: GraphUser, target: Target, matches: (AssignmentMatch | null)[], perUser: string, world: World,
-): WorldResult {
-  const contributions: Contribution[] = [];
+function evaluateWorld(ctx: EngineContext, facts: SignatureFacts, target: Target, world: World): WorldResult {
   const pess = world === 'pessimistic';
-  if (ctx.securityDefaults === 'yes' || (!pess && ctx.securityDefaults === 'unknown')) {
-    contributions.push({ state: 'enforced', mechanism: 'securityDefaults', text: sdText(ctx, user, target) });
-  }
-  if (perUser === 'enabled' || perUser === 'enforced' || (!pess && perUser === 'unknown')) {
-    contributions.push({ state: 'enforced', mechanism: 'perUserMfa', text: `per-user MFA is ${perUser}` });
-  }
-  if (ctx.caGap && !pess) contributions.push({ state: 'enforced', mechanism: 'conditionalAccess', text: 'Conditional Access policies could not be read' });
-  const steps = ctx.policies.map((f, i) => policyStep(ctx, f, matches[i]!, user, target, world));
-  steps.forEach((s, i) => {
-    if (s.state) contributions.push({ state: s.state, mechanism: 'conditionalAccess', policyId: ctx.policies[i]!.id, text: `CA policy ${q(ctx.policies[i]!.name)} ${s.detail}` });
-  });
   let state: CoverageState = 'none';
-  for (const c of contributions) if (STATE_RANK[c.state] > STATE_RANK[state]) state = c.state;
-  return { state, contributions: contributions.filter((c) => c.state === state), steps };
+  const all: Contribution[] = [];
+  const push = (c: Contribution) => {
+    all.push(c);
+    if (STATE_RANK[c.state] > STATE_RANK[state]) state = c.state;
+  };
+  if (ctx.securityDefaults === 'yes' || (!pess && ctx.securityDefaults === 'unknown')) push({ state: 'enforced', mechanism: 'securityDefaults' });
+  const pu = facts.perUser;
+  if (pu === 'enabled' || pu === 'enforced' || (!pess && pu === 'unknown')) push({ state: 'enforced', mechanism: 'perUserMfa' });
+  if (ctx.caGap && !pess) push({ state: 'enforced', mechanism: 'conditionalAccess' });
+  const outcomes: Outcome[] = new Array(ctx.policies.length);
+  for (let i = 0; i < ctx.policies.length; i++) {
+    const o = outcomeOf(ctx.policies[i]!, facts.included[i]!, facts.excluded[i]!, target, world);
+    outcomes[i] = o;
+    const s = OUTCOME_STATE[o];
+    if (s) push({ state: s, mechanism: 'conditionalAccess', policyIndex: i });
+  }
+  return { state, winners: all.filter((c) => c.state === state), outcomes };
 }
 
-function noneReason(ctx: EngineContext, target: Target, perUser: string, perUserSource: string, steps: PolicyStep[]): string {
-  const parts: string[] = [];
-  parts.push(`nothing requires MFA for ${TARGET_LABELS[target]}`);
-  const mech: string[] = [];
-  mech.push(ctx.securityDefaults === 'no' ? 'security defaults are off' : 'security defaults could not be read');
-  mech.push(perUser === 'unknown' ? 'per-user MFA state could not be read' : perUserSource === 'default' ? 'per-user MFA state was not collected (read as disabled)' : `per-user MFA is ${perUser}`);
-  const relevant = ctx.policies.filter((p, i) => p.state !== 'disabled' && steps[i]!.outcome !== 'notTargeted' && steps[i]!.outcome !== 'ignored');
-  mech.push(relevant.length ? 'no enforced CA policy requires MFA of this user for it' : 'no CA policy requiring MFA targets it');
-  return `${parts[0]}: ${mech.join('; ')}${nearMisses(ctx, steps)}`;
+function sdText(facts: SignatureFacts, target: Target): string {
+  if (facts.sdAdminRole) return `security defaults require MFA on every sign-in for holders of '${facts.sdAdminRole}'`;
+  if (target === 'azureManagement' || target === 'azurePortal') return 'security defaults require MFA for everyone accessing Azure management';
+  return 'security defaults are on (Microsoft prompts ordinary users for MFA when it deems it necessary)';
+}
+
+function contributionText(ctx: EngineContext, c: Contribution, facts: SignatureFacts, target: Target, outcomes: Outcome[], via: (i: number) => string): string {
+  if (c.mechanism === 'securityDefaults') return sdText(facts, target);
+  if (c.mechanism === 'perUserMfa') return `per-user MFA is ${facts.perUser}`;
+  if (c.policyIndex === undefined) return 'Conditional Access policies could not be read';
+  return `CA policy ${q(ctx.policies[c.policyIndex]!.name)} ${detailOf(ctx, c.policyIndex, outcomes[c.policyIndex]!, target, facts, via)}`;
 }
 
 /** Policies that mention MFA and almost covered the user (PIM-eligible role, avoidable grant, conditional block). */
-function nearMisses(ctx: EngineContext, steps: PolicyStep[]): string {
-  const notes = steps
-    .map((s, i) => ({ s, f: ctx.policies[i]! }))
-    .filter(({ s, f }) => f.grant.mentionsMfa && ['notIncluded', 'noMfa', 'conditionalBlock'].includes(s.outcome) && !/not in its assignment/.test(s.detail))
-    .slice(0, 3)
-    .map(({ s, f }) => `CA policy ${q(f.name)}: ${s.detail}`);
+function nearMisses(ctx: EngineContext, facts: SignatureFacts, target: Target, outcomes: Outcome[]): string {
+  const notes: string[] = [];
+  for (let i = 0; i < outcomes.length && notes.length < 3; i++) {
+    const o = outcomes[i]!;
+    const f = ctx.policies[i]!;
+    if (!f.grant.mentionsMfa || (o !== 'notIncluded' && o !== 'noMfa' && o !== 'conditionalBlock')) continue;
+    if (o === 'notIncluded' && facts.included[i] === 'no' && !facts.eligibleOnly[i]) continue;
+    notes.push(`CA policy ${q(f.name)}: ${detailOf(ctx, i, o, target, facts, () => '')}`);
+  }
   return notes.length ? `. Near misses: ${notes.join('; ')}` : '';
 }
 
-function reasonFor(ctx: EngineContext, target: Target, r: WorldResult, perUser: string, perUserSource: string): string {
-  const texts = r.contributions.map((c) => c.text);
+function noneReason(ctx: EngineContext, facts: SignatureFacts, target: Target, outcomes: Outcome[]): string {
+  const mech: string[] = [];
+  mech.push(ctx.securityDefaults === 'no' ? 'security defaults are off' : 'security defaults could not be read');
+  mech.push(facts.perUser === 'unknown' ? 'per-user MFA state could not be read'
+    : facts.perUserSource === 'default' ? 'per-user MFA state was not collected (read as disabled)' : `per-user MFA is ${facts.perUser}`);
+  const relevant = outcomes.some((o) => o !== 'disabled' && o !== 'notTargeted' && o !== 'ignored');
+  mech.push(relevant ? 'no enforced CA policy requires MFA of this user for it' : 'no CA policy requiring MFA targets it');
+  return `nothing requires MFA for ${TARGET_LABELS[target]}: ${mech.join('; ')}${nearMisses(ctx, facts, target, outcomes)}`;
+}
+
+function reasonFor(ctx: EngineContext, facts: SignatureFacts, target: Target, r: WorldResult, via: (i: number) => string): string {
   const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  if (r.state === 'none') return sentence(noneReason(ctx, facts, target, r.outcomes));
+  const texts = r.winners.map((c) => contributionText(ctx, c, facts, target, r.outcomes, via)).join('; ');
   switch (r.state) {
-    case 'none': return sentence(noneReason(ctx, target, perUser, perUserSource, r.steps));
-    case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts.join('; ')}${nearMisses(ctx, r.steps)}`);
+    case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts}${nearMisses(ctx, facts, target, r.outcomes)}`);
     case 'excluded':
-    case 'conditional': return sentence(texts.join('; ') + nearMisses(ctx, r.steps));
-    default: return sentence(texts.join('; '));
+    case 'conditional': return sentence(texts + nearMisses(ctx, facts, target, r.outcomes));
+    default: return sentence(texts);
   }
+}
+
+function evaluateSignature(ctx: EngineContext, facts: SignatureFacts): SignatureEvaluation {
+  const coverage = {} as UserCoverage;
+  const perUserTargets: SignatureEvaluation['perUserTargets'] = [];
+  for (const target of TARGETS) {
+    const p = evaluateWorld(ctx, facts, target, 'pessimistic');
+    const o = evaluateWorld(ctx, facts, target, 'optimistic');
+    const cell: CoverageCell = {
+      state: p.state,
+      mechanisms: [...new Set(p.winners.map((c) => c.mechanism))],
+      policies: [...new Set(p.winners.flatMap((c) => (c.policyIndex !== undefined ? [ctx.policies[c.policyIndex]!.id] : [])))],
+      reason: '',
+    };
+    // An exclusion the user definitely matches is explained with the user's own group path.
+    const namesPath = p.winners.some((c) => c.policyIndex !== undefined && facts.excluded[c.policyIndex] === 'yes'
+      && (p.outcomes[c.policyIndex] === 'userExcluded' || p.outcomes[c.policyIndex] === 'excludedFromBlock'));
+    if (namesPath) perUserTargets.push({ target, build: (via) => reasonFor(ctx, facts, target, p, via) });
+    else cell.reason = reasonFor(ctx, facts, target, p, () => '');
+    if (o.state !== p.state) {
+      const missing = new Set<string>();
+      if (ctx.securityDefaults === 'unknown' && ctx.securityDefaultsGap) missing.add(ctx.securityDefaultsGap.reason);
+      if (facts.perUser === 'unknown') missing.add(ctx.model.gap('authenticationRequirements')?.reason ?? 'per-user MFA state could not be read');
+      if (ctx.caGap) missing.add(ctx.caGap.reason);
+      for (let i = 0; i < ctx.policies.length; i++) {
+        if (OUTCOME_STATE[p.outcomes[i]!] === OUTCOME_STATE[o.outcomes[i]!]) continue;
+        const f = ctx.policies[i]!;
+        const a = ctx.assignments[i];
+        const gaps = [
+          ...(facts.included[i] === 'unknown' ? a?.include.gaps ?? [] : []),
+          ...(facts.excluded[i] === 'unknown' ? a?.exclude.gaps ?? [] : []),
+          ...f.grant.gaps, ...f.conditions.gaps,
+        ];
+        for (const g of gaps) missing.add(g.reason);
+      }
+      cell.uncertain = { optimisticState: o.state, missing: [...missing] };
+    }
+    coverage[target] = cell;
+  }
+  return { facts, coverage, perUserTargets };
+}
+
+function factsFor(ctx: EngineContext, user: GraphUser, tokenSet: Set<number>): SignatureFacts {
+  const { state: perUser, source: perUserSource } = ctx.model.perUserMfaState(user);
+  const guestKind = ctx.model.guestKind(user);
+  const n = ctx.policies.length;
+  const included: Tri[] = new Array(n);
+  const excluded: Tri[] = new Array(n);
+  const eligibleOnly: (string | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = ctx.assignments[i];
+    if (!a) {
+      included[i] = 'no';
+      excluded[i] = 'no';
+      continue;
+    }
+    included[i] = a.include.match(tokenSet, guestKind);
+    excluded[i] = a.exclude.match(tokenSet, guestKind);
+    if (included[i] === 'no') eligibleOnly[i] = a.eligibleRoleName(tokenSet);
+  }
+  const sdAdmin = ctx.securityDefaults !== 'no'
+    ? ctx.model.activeTenantRoles(user.id).find((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r.templateId))
+    : undefined;
+  return { included, excluded, eligibleOnly, perUser, perUserSource, ...(sdAdmin ? { sdAdminRole: sdAdmin.roleName } : {}) };
+}
+
+function signatureOf(ctx: EngineContext, user: GraphUser): { key: string; tokens: Set<number> } {
+  const tokens = ctx.tokens.tokensOf(user);
+  const { state, source } = ctx.model.perUserMfaState(user);
+  const sd = ctx.securityDefaults !== 'no'
+    ? ctx.model.activeTenantRoles(user.id).find((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r.templateId))?.templateId ?? ''
+    : '';
+  const sorted = [...tokens].sort((a, b) => a - b);
+  return { key: `${sorted.join(',')}|${ctx.model.guestKind(user) ?? ''}|${state}|${source === 'default' ? 'd' : ''}|${sd}`, tokens };
 }
 
 export interface UserEvaluation {
@@ -167,40 +306,42 @@ export interface UserEvaluation {
   trace?: Record<Target, PolicyTraceStep[]>;
 }
 
+/** How the user matches policy i's exclusion ("through group 'A', nested in 'B'"). */
+function exclusionVia(ctx: EngineContext, user: GraphUser, i: number): string {
+  return matchAssignment(ctx.model, ctx.policies[i]!.policy, user).excluded.via ?? '';
+}
+
 export function evaluateUser(ctx: EngineContext, user: GraphUser, opts: { trace?: boolean } = {}): UserEvaluation {
-  const { state: perUser, source: perUserSource } = ctx.model.perUserMfaState(user);
-  const matches = ctx.policies.map((f) => (f.state === 'disabled' || f.ignoredBecause ? null : matchAssignment(ctx.model, f.policy, user)));
-  const coverage = {} as UserCoverage;
-  const trace = opts.trace ? ({} as Record<Target, PolicyTraceStep[]>) : undefined;
-  for (const target of TARGETS) {
-    const p = evaluateWorld(ctx, user, target, matches, perUser, 'pessimistic');
-    const o = evaluateWorld(ctx, user, target, matches, perUser, 'optimistic');
-    const cell: CoverageCell = {
-      state: p.state,
-      mechanisms: [...new Set(p.contributions.map((c) => c.mechanism))],
-      policies: [...new Set(p.contributions.flatMap((c) => (c.policyId ? [c.policyId] : [])))],
-      reason: reasonFor(ctx, target, p, perUser, perUserSource),
-    };
-    if (o.state !== p.state) {
-      const missing = new Set<string>();
-      if (ctx.securityDefaults === 'unknown' && ctx.securityDefaultsGap) missing.add(ctx.securityDefaultsGap.reason);
-      if (perUser === 'unknown') missing.add(ctx.model.gap('authenticationRequirements')?.reason ?? 'per-user MFA state could not be read');
-      if (ctx.caGap) missing.add(ctx.caGap.reason);
-      ctx.policies.forEach((f, i) => {
-        if (p.steps[i]!.state === o.steps[i]!.state) return;
-        const m = matches[i];
-        for (const g of [...(m?.included.gaps ?? []), ...(m?.excluded.gaps ?? []), ...f.grant.gaps, ...f.conditions.gaps]) missing.add(g.reason);
-      });
-      cell.uncertain = { optimisticState: o.state, missing: [...missing] };
-    }
-    coverage[target] = cell;
-    if (trace) {
-      trace[target] = ctx.policies.map((f, i) => ({
-        policyId: f.id, policyName: f.name, policyState: f.state, outcome: p.steps[i]!.outcome, detail: p.steps[i]!.detail,
-      }));
-    }
+  const { key, tokens } = signatureOf(ctx, user);
+  let ev = ctx.cache.get(key);
+  if (!ev) {
+    ev = evaluateSignature(ctx, factsFor(ctx, user, tokens));
+    ctx.cache.set(key, ev);
   }
-  return { user, coverage, ...(trace ? { trace } : {}) };
+  let coverage = ev.coverage;
+  if (ev.perUserTargets.length) {
+    coverage = { ...coverage };
+    const vias = new Map<number, string>();
+    const via = (i: number) => {
+      let v = vias.get(i);
+      if (v === undefined) vias.set(i, (v = exclusionVia(ctx, user, i)));
+      return v;
+    };
+    for (const t of ev.perUserTargets) coverage[t.target] = { ...coverage[t.target], reason: t.build(via) };
+  }
+  if (!opts.trace) return { user, coverage };
+
+  const trace = {} as Record<Target, PolicyTraceStep[]>;
+  const matches = ctx.policies.map((f) => (f.state === 'disabled' || f.ignoredBecause ? undefined : matchAssignment(ctx.model, f.policy, user)));
+  const via = (i: number) => matches[i]?.excluded.via ?? '';
+  for (const target of TARGETS) {
+    const p = evaluateWorld(ctx, ev.facts, target, 'pessimistic');
+    trace[target] = ctx.policies.map((f, i) => ({
+      policyId: f.id, policyName: f.name, policyState: f.state, outcome: p.outcomes[i]!,
+      detail: detailOf(ctx, i, p.outcomes[i]!, target, ev.facts, via, matches[i]?.included.via),
+    }));
+  }
+  return { user, coverage, trace };
 }
 
 export function* evaluateTenant(ctx: EngineContext): Generator<UserEvaluation> {

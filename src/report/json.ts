@@ -1,6 +1,7 @@
 /**
  * JSON writer that streams principals and findings one by one, so a report for a huge tenant is never
- * one giant string in memory.
+ * one giant string in memory. Users with the same coverage share one cell object (see the engine), so
+ * its JSON text is produced once and reused.
  */
 import type { Report } from './report.js';
 
@@ -8,10 +9,23 @@ export type Sink = (chunk: string) => void | Promise<void>;
 
 export async function writeJsonReport(report: Report, write: Sink): Promise<void> {
   const { principals, findings, ...head } = report;
+  const coverageJson = new WeakMap<object, string>();
   const headJson = JSON.stringify(head, null, 2);
   await write(headJson.slice(0, -2) + ',\n  "principals": [');
-  for (let i = 0; i < principals.length; i++) await write((i ? ',' : '') + '\n    ' + JSON.stringify(principals[i]));
-  await write(`${principals.length ? '\n  ' : ''}],\n  "findings": [`);
-  for (let i = 0; i < findings.length; i++) await write((i ? ',' : '') + '\n    ' + JSON.stringify(findings[i]));
-  await write(`${findings.length ? '\n  ' : ''}]\n}\n`);
+  let first = true;
+  for (const p of principals) {
+    let cov = coverageJson.get(p.coverage);
+    if (cov === undefined) coverageJson.set(p.coverage, (cov = JSON.stringify(p.coverage)));
+    const { coverage: _coverage, ...rest } = p;
+    const line = JSON.stringify(rest);
+    await write(`${first ? '' : ','}\n    ${line.slice(0, -1)},"coverage":${cov}}`);
+    first = false;
+  }
+  await write(`${first ? '' : '\n  '}],\n  "findings": [`);
+  first = true;
+  for (const f of findings) {
+    await write(`${first ? '' : ','}\n    ${JSON.stringify(f)}`);
+    first = false;
+  }
+  await write(`${first ? '' : '\n  '}]\n}\n`);
 }

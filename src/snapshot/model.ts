@@ -9,6 +9,7 @@ import { BUILTIN_PRIVILEGED_ROLES, SECURITY_DEFAULTS_ADMIN_ROLES } from './wellk
 import { computeAzureAccess, type AzureAccess } from './azure.js';
 
 export const norm = (s: string | null | undefined): string => (s ?? '').toLowerCase();
+const EMPTY: readonly string[] = [];
 
 /** Initial (tenant-owned) domains in the public and sovereign clouds. */
 const INITIAL_DOMAIN = /\.(onmicrosoft\.com|onmicrosoft\.us|partner\.onmschina\.cn)$/;
@@ -90,6 +91,11 @@ export class DirectoryModel {
 
   groupName(id: string): string {
     return this.groupById.get(norm(id))?.displayName ?? id;
+  }
+
+  /** Groups that list the object as a direct member. */
+  parentGroups(objectId: string): readonly string[] {
+    return this.parents.get(norm(objectId)) ?? EMPTY;
   }
 
   /** Every group the object is a member of, directly or through nesting. Cycles are tolerated. */
