@@ -157,7 +157,7 @@ function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
 function validateKey(key: string, kind: KeyKind, value: unknown, file: string): unknown {
   if (kind.kind === 'array') {
     if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeType(value)}`, file, undefined, key);
-    value.forEach((item, i) => validateItem(item, kind.item, { file, keyPrefix: `${key}[${i}]` }));
+    value.forEach((item, i) => validateItem(item, kind.item, { file, keyPrefix: () => `${key}[${i}]` }));
     return value;
   }
   if (kind.kind === 'object') {
@@ -178,7 +178,7 @@ function validateMapValue(
 ): void {
   if (kind.value === 'array') {
     if (!Array.isArray(entry)) throw new InputError(`expected an array, got ${describeType(entry)}`, where.file, where.line, where.keyPrefix);
-    entry.forEach((item, i) => validateItem(item, kind.item, { ...where, keyPrefix: `${where.keyPrefix}[${i}]` }));
+    entry.forEach((item, i) => validateItem(item, kind.item, { ...where, keyPrefix: () => `${where.keyPrefix}[${i}]` }));
   } else {
     validateItem(entry, kind.item, where);
   }
@@ -247,7 +247,8 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
         throw new InputError(`not valid JSON (${(err as Error).message}); the file may be truncated`, name, lineNo);
       }
       if (kind.kind === 'array') {
-        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: `${key}[${out.length}]` });
+        const index = out.length;
+        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]` });
         out.push(item);
       } else {
         if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {

@@ -112,32 +112,57 @@ function get(obj: unknown, path: string[]): unknown {
   return cur;
 }
 
+interface CompiledField {
+  name: string;
+  path: string[];
+  parentPath: string[];
+  required: boolean;
+  type: FieldType;
+}
+
+/** Field paths parsed once per schema, not once per item (a million items per collection is normal). */
+const compiled = new WeakMap<ItemSchema, CompiledField[]>();
+function compile(schema: ItemSchema): CompiledField[] {
+  let fields = compiled.get(schema);
+  if (!fields) {
+    fields = Object.entries(schema).map(([rawName, type]) => {
+      const required = rawName.endsWith('!');
+      const name = required ? rawName.slice(0, -1) : rawName;
+      const path = name.split('.');
+      return { name, path, parentPath: path.slice(0, -1), required, type };
+    });
+    compiled.set(schema, fields);
+  }
+  return fields;
+}
+
 /**
  * Checks one item against its schema. `where` locates the item for the error message
- * (e.g. key prefix `users[3]` for a single file, or file+line for NDJSON).
+ * (e.g. key prefix `users[3]` for a single file, or file+line for NDJSON); the prefix may be a
+ * function so the common (valid) case builds no strings.
  */
 export function validateItem(
   item: unknown,
   schema: ItemSchema,
-  where: { file?: string; line?: number; keyPrefix: string },
+  where: { file?: string; line?: number; keyPrefix: string | (() => string) },
 ): void {
-  const at = (suffix: string) => (where.keyPrefix ? (suffix ? `${where.keyPrefix}.${suffix}` : where.keyPrefix) : suffix);
+  const at = (suffix: string) => {
+    const prefix = typeof where.keyPrefix === 'function' ? where.keyPrefix() : where.keyPrefix;
+    return prefix ? (suffix ? `${prefix}.${suffix}` : prefix) : suffix;
+  };
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new InputError(`expected an object, got ${describeType(item)}`, where.file, where.line, at(''));
   }
-  for (const [rawName, type] of Object.entries(schema)) {
-    const required = rawName.endsWith('!');
-    const name = required ? rawName.slice(0, -1) : rawName;
-    const path = name.split('.');
-    const parent = path.length > 1 ? get(item, path.slice(0, -1)) : item;
+  for (const field of compile(schema)) {
+    const parent = field.parentPath.length ? get(item, field.parentPath) : item;
     if (parent === undefined || parent === null) continue; // optional parent absent: nothing to check
-    const value = get(item, path);
+    const value = typeof parent === 'object' && !Array.isArray(parent) ? (parent as Record<string, unknown>)[field.path[field.path.length - 1]!] : undefined;
     if (value === undefined || value === null) {
-      if (required) throw new InputError(`required property is missing`, where.file, where.line, at(name));
+      if (field.required) throw new InputError(`required property is missing`, where.file, where.line, at(field.name));
       continue;
     }
-    if (!matches(value, type)) {
-      throw new InputError(`expected ${type}, got ${describeType(value)}`, where.file, where.line, at(name));
+    if (!matches(value, field.type)) {
+      throw new InputError(`expected ${field.type}, got ${describeType(value)}`, where.file, where.line, at(field.name));
     }
   }
 }
