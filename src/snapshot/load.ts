@@ -6,7 +6,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import { InputError } from './errors.js';
 import { describeType, snapshotKeyKind, validateItem, type KeyKind } from './schema.js';
@@ -226,44 +225,62 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
   const head = Buffer.alloc(2);
   await fh.read(head, 0, 2, 0);
   await fh.close();
-  const source = createReadStream(path);
+  const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = isGzip(head) ? source.pipe(createGunzip()) : source;
-  let streamError: Error | undefined;
-  stream.on('error', (err: Error) => { streamError = err; });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  source.on('error', (err) => stream.destroy(err)); // a read error must end the pipeline, not hang it
+  stream.setEncoding('utf8');
 
   const out: unknown[] = [];
   const map: Record<string, unknown> = {};
   let lineNo = 0;
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      const text = lineNo === 1 ? stripBom(line) : line;
-      if (text.trim() === '') continue;
-      let item: unknown;
-      try {
-        item = JSON.parse(text);
-      } catch (err) {
-        throw new InputError(`not valid JSON (${(err as Error).message}); the file may be truncated`, name, lineNo);
-      }
-      if (kind.kind === 'array') {
-        const index = out.length;
-        validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]` });
-        out.push(item);
-      } else {
-        if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
-          throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);
-        }
-        const entry = item as { key: string; value: unknown };
-        validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: `${key}.${entry.key}` });
-        map[entry.key] = entry.value;
-      }
+  const handle = (raw: string) => {
+    lineNo++;
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (lineNo === 1) text = stripBom(text);
+    if (text.trim() === '') return;
+    let item: unknown;
+    try {
+      item = JSON.parse(text);
+    } catch (err) {
+      throw new InputError(`not valid JSON (${(err as Error).message}); the file may be truncated`, name, lineNo);
     }
+    if (kind.kind === 'array') {
+      const index = out.length;
+      validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]` });
+      out.push(item);
+    } else {
+      if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
+        throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);
+      }
+      const entry = item as { key: string; value: unknown };
+      validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: `${key}.${entry.key}` });
+      map[entry.key] = entry.value;
+    }
+  };
+  try {
+    // Manual line splitting: several times faster than readline, and a huge line (a group with a
+    // million members) is assembled from its pieces once instead of being rescanned per chunk.
+    let pending: string[] = [];
+    for await (const chunk of stream as AsyncIterable<string>) {
+      let start = 0;
+      let nl = chunk.indexOf('\n');
+      while (nl !== -1) {
+        const piece = chunk.slice(start, nl);
+        if (pending.length) {
+          pending.push(piece);
+          handle(pending.join(''));
+          pending = [];
+        } else handle(piece);
+        start = nl + 1;
+        nl = chunk.indexOf('\n', start);
+      }
+      if (start < chunk.length) pending.push(chunk.slice(start));
+    }
+    if (pending.length) handle(pending.join(''));
   } catch (err) {
     source.destroy();
     if (err instanceof InputError) throw err;
     throw new InputError(`cannot read (${(err as Error).message}); the file may be truncated`, name, lineNo || undefined);
   }
-  if (streamError) throw new InputError(`cannot read (${streamError.message}); the file may be truncated`, name, lineNo || undefined);
   return kind.kind === 'array' ? out : map;
 }
