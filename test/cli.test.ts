@@ -66,6 +66,8 @@ describe('mfaguard scan', () => {
     expect(report.summary.rules['azure-owner-mfa']).toEqual({ healthy: 0, unhealthy: 1, exempt: 0, notApplicable: 0, unknown: 0 });
     const owner = report.findings.find((f: { ruleId: string }) => f.ruleId === 'azure-owner-mfa');
     expect(Object.keys(owner).sort()).toEqual(['evidence', 'reason', 'resourceId', 'resourceName', 'resourceType', 'ruleId', 'severity', 'status']);
+    // rules.md: the Azure tier algorithm is ours and is stated in reports.
+    expect(report.rules.find((r: { id: string }) => r.id === 'azure-owner-mfa').notes).toMatch(/owner = a role whose actions include \*/);
   });
 
   it('exits 1 only when --fail-on meets an unhealthy finding', async () => {

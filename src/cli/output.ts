@@ -5,30 +5,42 @@ import { dirname } from 'node:path';
 import { InputError } from '../snapshot/errors.js';
 import type { Sink } from '../report/json.js';
 
-/** Gathers small chunks into ~1 MiB writes: a million tiny writes would dominate a big report. */
-function buffered(raw: (chunk: string) => Promise<void>): { write: Sink; flush: () => Promise<void> } {
-  let parts: string[] = [];
-  let size = 0;
+/**
+ * Gathers small chunks into ~4 MiB writes, encoding strings straight into one reusable buffer: a
+ * million tiny writes, or joining strings and then encoding them, would dominate a big report.
+ */
+function buffered(raw: (chunk: Buffer) => Promise<void>): { write: Sink; flush: () => Promise<void> } {
+  const SIZE = 4 << 20;
+  let buf = Buffer.allocUnsafe(SIZE);
+  let pos = 0;
   const flush = async () => {
-    if (!parts.length) return;
-    const chunk = parts.join('');
-    parts = [];
-    size = 0;
+    if (!pos) return;
+    const chunk = buf.subarray(0, pos);
+    buf = Buffer.allocUnsafe(SIZE); // the stream may still hold the old one
+    pos = 0;
     await raw(chunk);
   };
-  return {
-    write: (chunk) => {
-      parts.push(chunk);
-      size += chunk.length;
-      return size >= 1 << 20 ? flush() : undefined;
-    },
-    flush,
+  const write: Sink = (chunk) => {
+    const max = typeof chunk === 'string' ? chunk.length * 3 : chunk.length; // UTF-8 worst case
+    if (max > SIZE) {
+      return flush().then(() => raw(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)));
+    }
+    const room = () => (pos + max <= SIZE ? undefined : flush());
+    const wait = room();
+    const put = () => {
+      if (typeof chunk === 'string') pos += buf.write(chunk, pos);
+      else { buf.set(chunk, pos); pos += chunk.length; }
+    };
+    if (wait) return wait.then(put);
+    put();
+    return undefined;
   };
+  return { write, flush };
 }
 
 export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
   if (!file || file === '-') {
-    const out = buffered((chunk) => new Promise<void>((resolve) => {
+    const out = buffered((chunk: Buffer) => new Promise<void>((resolve) => {
       if (process.stdout.write(chunk)) resolve();
       else process.stdout.once('drain', () => resolve());
     }));
@@ -46,7 +58,7 @@ export async function withOutput(file: string | undefined, produce: (write: Sink
   const out = createWriteStream(tmp);
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   try {
-    const sink = buffered((chunk) => new Promise<void>((resolve) => { if (out.write(chunk)) resolve(); else out.once('drain', () => resolve()); }));
+    const sink = buffered((chunk: Buffer) => new Promise<void>((resolve) => { if (out.write(chunk)) resolve(); else out.once('drain', () => resolve()); }));
     await Promise.race([produce(sink.write).then(sink.flush), failed]);
     await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
     await rename(tmp, file);

@@ -106,6 +106,10 @@ function outcomeOf(f: PolicyFacts, inc: Tri, exc: Tri, target: Target, world: Wo
 
 const q = (s: string) => `'${s}'`;
 
+/** Contributors named in a cell's reason; the rest are counted. */
+export const MAX_REASON_CONTRIBUTORS = 3;
+const CONDITION_ORDER = { unconditional: 0, trustedLocationBypass: 1, conditional: 2 } as const;
+
 /** Human detail for a policy's outcome. `via` says how the user matched an exclusion (per user). */
 function detailOf(
   ctx: EngineContext, i: number, outcome: Outcome, target: Target, facts: SignatureFacts, via: (policyIndex: number) => string,
@@ -216,7 +220,14 @@ function noneReason(ctx: EngineContext, facts: SignatureFacts, target: Target, o
 function reasonFor(ctx: EngineContext, facts: SignatureFacts, target: Target, r: WorldResult, via: (i: number) => string): string {
   const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   if (r.state === 'none') return sentence(noneReason(ctx, facts, target, r.outcomes));
-  const texts = r.winners.map((c) => contributionText(ctx, c, facts, target, r.outcomes, via)).join('; ');
+  // Name at most a few contributors: the cell's `policies` lists every id, and a reason that repeats
+  // dozens of policies helps nobody (and multiplies report size by the tenant's user count).
+  // Unconditional policies first: a risk-only policy matters less than one that always applies.
+  const rank = (c: Contribution) => (c.policyIndex === undefined ? 0 : CONDITION_ORDER[ctx.policies[c.policyIndex]!.conditions.kind]);
+  const ordered = [...r.winners].sort((a, b) => rank(a) - rank(b));
+  const shown = ordered.slice(0, MAX_REASON_CONTRIBUTORS).map((c) => contributionText(ctx, c, facts, target, r.outcomes, via));
+  const more = r.winners.length - shown.length;
+  const texts = shown.join('; ') + (more > 0 ? `; and ${more} more ${more === 1 ? 'policy' : 'policies'} (see policies)` : '');
   switch (r.state) {
     case 'reportOnly': return sentence(`only report-only policies would require MFA: ${texts}${nearMisses(ctx, facts, target, r.outcomes)}`);
     case 'excluded':

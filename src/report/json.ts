@@ -5,20 +5,23 @@
  */
 import type { Report } from './report.js';
 
-export type Sink = (chunk: string) => void | Promise<void>;
+/** Where renderers write: text, or bytes already encoded (UTF-8). */
+export type Sink = (chunk: string | Uint8Array) => void | Promise<void>;
 
 export async function writeJsonReport(report: Report, write: Sink): Promise<void> {
   const { principals, findings, ...head } = report;
-  const coverageJson = new WeakMap<object, string>();
+  // Encoded once per distinct coverage object (users with equal coverage share one).
+  const coverageJson = new WeakMap<object, Buffer>();
   const headJson = JSON.stringify(head, null, 2);
   await write(headJson.slice(0, -2) + ',\n  "principals": [');
   let first = true;
   for (const p of principals) {
     let cov = coverageJson.get(p.coverage);
-    if (cov === undefined) coverageJson.set(p.coverage, (cov = JSON.stringify(p.coverage)));
+    if (cov === undefined) coverageJson.set(p.coverage, (cov = Buffer.from(`,"coverage":${JSON.stringify(p.coverage)}}`)));
     const { coverage: _coverage, ...rest } = p;
     const line = JSON.stringify(rest);
-    await write(`${first ? '' : ','}\n    ${line.slice(0, -1)},"coverage":${cov}}`);
+    await write(`${first ? '' : ','}\n    ${line.slice(0, -1)}`);
+    await write(cov);
     first = false;
   }
   await write(`${first ? '' : '\n  '}],\n  "findings": [`);

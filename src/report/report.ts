@@ -21,6 +21,7 @@ export interface ReportRuleInfo {
   origin: string;
   remediation: string;
   references: string[];
+  notes?: string;
 }
 
 export interface Report {
@@ -65,6 +66,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     rules: ev.rules.map((r) => ({
       id: r.meta.id, title: r.meta.title, severity: r.meta.severity, resourceType: r.meta.resourceType,
       origin: r.meta.origin, remediation: r.meta.remediation, references: r.meta.references,
+      ...(r.meta.notes ? { notes: r.meta.notes } : {}),
     })),
     dataGaps: ev.dataGaps,
     principals,

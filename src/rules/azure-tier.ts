@@ -18,9 +18,12 @@ export function grantEvidence(g: AzureGrant) {
   };
 }
 
+/** Stated once per report (rules[].notes), as rules.md asks: Defender does not publish its algorithm. */
+export const TIER_ALGORITHM = 'Azure permission tier (mfaguard heuristic; Defender does not publish its own): owner = a role whose actions include * and whose notActions do not remove role-assignment writes, or a classic Service/Co-Administrator; write = any allowed non-read action; read = read actions only. Group assignments are expanded transitively; each account is reported under its highest tier only.';
+
 export function azureTierRule(tier: AzureTier, meta: RuleMeta): Rule {
   return {
-    meta,
+    meta: { ...meta, notes: TIER_ALGORITHM },
     evaluate(ctx: RuleContext): Finding[] {
       const { model } = ctx;
       const out: Finding[] = [];
@@ -39,7 +42,6 @@ export function azureTierRule(tier: AzureTier, meta: RuleMeta): Rule {
         const grants = access.grants.filter((g) => g.tier === tier || (g.tier === null && access.tier === null));
         const evidence: Record<string, unknown> = {
           tier, grants: grants.map(grantEvidence), perUserMfaState: model.perUserMfaState(user).state,
-          tierAlgorithm: 'owner = actions include * without notActions removing role-assignment writes, or classic Service/Co-Administrator; write = any non-read action; read = read actions only (mfaguard heuristic; Defender does not publish its own)',
         };
         if (!model.isEnabled(user)) {
           out.push(disabledFinding(meta, user, evidence));

@@ -28,8 +28,15 @@ export function coverageEvidence(v: Verdict): Record<string, unknown> {
   }]));
 }
 
-/** One sentence on why coverage is (not) healthy, naming the target and the engine's reason. */
+/**
+ * One sentence on why coverage is (not) healthy, naming the target and the engine's reason. Healthy
+ * verdicts are stated briefly (the principal's coverage cell carries the full reason): most findings
+ * of a large tenant are healthy, and repeating every reason would multiply the report's size.
+ */
 export function verdictReason(v: Verdict): string {
+  if (v.status === 'healthy') {
+    return v.cells.map(({ target, cell }) => `${target} coverage is ${cell.state} (${cell.mechanisms.join(', ')})`).join(' | ');
+  }
   return v.cells.map(({ target, cell }) => {
     const why = cell.uncertain && v.status === 'unknown' ? ` (cannot be confirmed: ${cell.uncertain.missing.join('; ')})` : '';
     return `${target} coverage is ${cell.state}: ${cell.reason}${why}`;

@@ -20,6 +20,8 @@ export interface RuleMeta {
   origin: string;
   references: string[];
   remediation: string;
+  /** How the rule decides, when a reader needs to know (e.g. the Azure tier heuristic). */
+  notes?: string;
 }
 
 export interface Finding {
