@@ -38,6 +38,7 @@ export class DirectoryModel {
   /** group id -> direct member refs (normalized ids) */
   private readonly children = new Map<string, { id: string; type: string }[]>();
   private readonly transitiveGroupsCache = new Map<string, Set<string>>();
+  private readonly transitiveUsersCache = new Map<string, Set<string>>();
   private readonly roleDefById = new Map<string, UnifiedRoleDefinition>();
   readonly activeRoles = new Map<string, RoleHolding[]>();
   readonly eligibleRoles = new Map<string, RoleHolding[]>();
@@ -137,8 +138,15 @@ export class DirectoryModel {
     return [];
   }
 
-  /** Users reached from a group through any depth of nesting. */
-  transitiveUserMembers(groupId: string): Set<string> {
+  /** Users reached from a group through any depth of nesting (memoized: many policies and assignments name the same groups). */
+  transitiveUserMembers(groupId: string): ReadonlySet<string> {
+    const gid = norm(groupId);
+    let users = this.transitiveUsersCache.get(gid);
+    if (!users) this.transitiveUsersCache.set(gid, (users = this.collectUserMembers(gid)));
+    return users;
+  }
+
+  private collectUserMembers(groupId: string): Set<string> {
     const users = new Set<string>();
     const seen = new Set<string>();
     const queue = [norm(groupId)];
