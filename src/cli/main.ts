@@ -4,16 +4,20 @@ import { InputError } from '../snapshot/errors.js';
 import { UsageError } from './errors.js';
 import { scanCommand, SCAN_HELP } from './scan.js';
 import { explainCommand, EXPLAIN_HELP } from './explain.js';
+import { reportCommand, REPORT_HELP } from './report.js';
+import { FORMATS } from '../report/formats.js';
 
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
 
 Usage:
-  mfaguard scan (--snapshot PATH | --demo) [--format table|json] [--output FILE] [--fail-on SEVERITY] [--redact]
+  mfaguard scan (--snapshot PATH | --demo) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
+  mfaguard report --from REPORT.json [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
   mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET]
   mfaguard help [COMMAND]
   mfaguard --version
 
-Run "mfaguard help scan" for details.`;
+Formats: ${FORMATS.map((f) => f.name).join(', ')} (--format may be repeated, each with its --output).
+Run "mfaguard help scan" or "mfaguard help report" for details.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,12 +30,13 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'scan': return await scanCommand(rest);
       case 'explain': return await explainCommand(rest);
+      case 'report': return await reportCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h': {
         const topic = rest[0];
-        process.stdout.write((topic === 'scan' ? SCAN_HELP : topic === 'explain' ? EXPLAIN_HELP : HELP) + '\n');
+        process.stdout.write((topic === 'scan' ? SCAN_HELP : topic === 'explain' ? EXPLAIN_HELP : topic === 'report' ? REPORT_HELP : HELP) + '\n');
         return command === undefined ? 2 : 0;
       }
       case '--version':

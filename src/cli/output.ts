@@ -38,9 +38,19 @@ function buffered(raw: (chunk: Buffer) => Promise<void>): { write: Sink; flush: 
   return { write, flush };
 }
 
+/** `mfaguard scan | head`: a reader that goes away is not an error; stop writing quietly. */
+let stdoutClosed = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') {
+    stdoutClosed = true;
+    process.stdout.emit('drain');
+  } else throw err;
+});
+
 export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
   if (!file || file === '-') {
     const out = buffered((chunk: Buffer) => new Promise<void>((resolve) => {
+      if (stdoutClosed) return resolve();
       if (process.stdout.write(chunk)) resolve();
       else process.stdout.once('drain', () => resolve());
     }));

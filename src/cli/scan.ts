@@ -19,7 +19,7 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --output FILE         where to write; pairs with --format in order ("-" or none = stdout)
   --fail-on SEVERITY    exit 1 if an unhealthy finding has this severity or higher (low, medium, high)
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
-  --limit N             unhealthy accounts listed per rule in the table (default 25)
+  --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 

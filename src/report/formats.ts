@@ -7,6 +7,11 @@ import type { Report } from './report.js';
 import type { Sink } from './json.js';
 import { writeJsonReport } from './json.js';
 import { renderTable } from './table.js';
+import { writeCsv } from './csv.js';
+import { writeJunit } from './junit.js';
+import { writeSarif } from './sarif.js';
+import { writeOcsf } from './ocsf.js';
+import { writeMarkdown } from './markdown.js';
 
 export interface RenderOptions {
   /** ANSI colour allowed (terminal output only). */
@@ -26,6 +31,12 @@ export interface Format {
 export const FORMATS: readonly Format[] = [
   { name: 'table', extension: 'txt', description: 'terminal summary', render: async (r, write, o) => write(renderTable(r, o)) },
   { name: 'json', extension: 'json', description: 'the report contract (rules.md)', render: (r, write) => writeJsonReport(r, write) },
+  { name: 'csv', extension: 'csv', description: 'one row per finding (RFC 4180)', render: (r, write) => writeCsv(r, write) },
+  { name: 'junit', extension: 'xml', description: 'JUnit XML: a test suite per rule, a test case per resource', render: (r, write) => writeJunit(r, write) },
+  { name: 'sarif', extension: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r, write) => writeSarif(r, write) },
+  { name: 'ocsf', extension: 'jsonl', description: 'OCSF Detection Finding events, one JSON line per unhealthy finding', render: (r, write) => writeOcsf(r, write) },
+  { name: 'markdown', extension: 'md', description: 'summary for a CI step summary or PR comment', render: (r, write, o) => writeMarkdown(r, write, o) },
+  { name: 'html', extension: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write) => (await import('./html.js')).renderHtmlReport(r, write) },
 ];
 
 export function findFormat(name: string): Format | undefined {

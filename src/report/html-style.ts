@@ -40,6 +40,8 @@ section.block { margin-bottom: 36px; scroll-margin-top: 56px; }
 .panel { background: var(--surface); border: 1px solid var(--border); border-radius: 10px; padding: 18px 20px; }
 .panel + .panel { margin-top: 16px; }
 .hint { color: var(--muted); font-size: 13px; }
+#js-status:empty { display: none; }
+#js-status.failed { color: var(--bad); font-weight: 600; }
 .gaps { background: var(--unk-bg); border: 1px solid #e6c84f; border-radius: 10px; padding: 12px 16px; margin-bottom: 20px; }
 .gaps h2 { font-size: 15px; margin-bottom: 4px; }
 .gaps ul { margin: 4px 0 0; padding-left: 20px; }
@@ -65,6 +67,9 @@ td.num, th.num { text-align: right; }
 tbody tr:hover { background: #f8fafc; }
 .table-wrap { overflow-x: auto; }
 .matrix td { vertical-align: middle; }
+.matrix thead th { white-space: normal; vertical-align: bottom; }
+.matrix thead th.num { max-width: 96px; }
+.matrix td.dist { width: 30%; }
 .matrix .tgt { font-weight: 600; white-space: nowrap; }
 .matrix .tgt small { display: block; font-weight: 400; color: var(--muted); white-space: normal; }
 .matrix td.num a, .rules td.num a { font-weight: 600; }
@@ -113,7 +118,7 @@ tbody tr:hover { background: #f8fafc; }
 .scorebar .pct { width: 44px; text-align: right; font-weight: 650; }
 .good { background: #2f9e55; } .fair { background: #d9a21b; } .poor { background: #c0281c; }
 .rules .title { font-weight: 600; }
-.rules .rid { display: block; font-family: var(--mono); font-size: 12px; color: var(--muted); }
+.rid { display: block; font-family: var(--mono); font-size: 12px; color: var(--muted); }
 
 .rulecards { display: grid; gap: 16px; }
 .rulecard { background: var(--surface); border: 1px solid var(--border); border-left: 4px solid var(--bad); border-radius: 10px; padding: 16px 20px; }
@@ -132,6 +137,7 @@ tbody tr:hover { background: #f8fafc; }
 .filters label { display: flex; flex-direction: column; gap: 3px; font-size: 12px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
 .filters input, .filters select { font: 14px var(--font); color: var(--text); padding: 6px 9px; border: 1px solid #b9c1ca; border-radius: 6px; background: #fff; min-height: 34px; }
 .filters input[type=search] { width: 280px; }
+.filters select { max-width: 300px; }
 button { font: 600 13px var(--font); color: var(--text); background: #fff; border: 1px solid #b9c1ca; border-radius: 6px; padding: 6px 12px; min-height: 34px; cursor: pointer; }
 button:hover:not([disabled]) { background: var(--soft); }
 button[disabled] { color: #aab2bb; cursor: default; }
@@ -141,15 +147,19 @@ button.link:hover { text-decoration: underline; background: none; }
 .listbar .status { color: var(--muted); }
 .pager { display: flex; gap: 6px; align-items: center; }
 .pager .pg { color: var(--muted); padding: 0 6px; }
-.acct .upn { display: block; color: var(--muted); font-size: 12.5px; word-break: break-all; }
+td.acct { min-width: 230px; }
+#u-table td { white-space: nowrap; }
+#u-table td.acct { white-space: normal; }
+.acct .upn { display: block; color: var(--muted); font-size: 12.5px; overflow-wrap: anywhere; }
 .tag { display: inline-block; font-size: 11.5px; color: var(--muted); border: 1px solid var(--border); border-radius: 4px; padding: 0 5px; margin-left: 4px; font-weight: 600; }
 td.reason { color: #343a40; max-width: 640px; }
 .clamp { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 tr.clickable { cursor: pointer; }
 .cells { display: flex; gap: 4px; flex-wrap: wrap; }
+.c-bad { color: var(--bad); } .c-unk { color: var(--unk); }
 .empty td { text-align: center; color: var(--muted); padding: 24px; }
 
-dialog.drill { width: min(980px, 94vw); max-height: 90vh; border: 0; border-radius: 12px; padding: 0; box-shadow: 0 20px 60px rgba(13, 27, 42, .35); color: var(--text); }
+dialog.drill { overflow: auto; width: min(980px, 94vw); max-height: 90vh; border: 0; border-radius: 12px; padding: 0; box-shadow: 0 20px 60px rgba(13, 27, 42, .35); color: var(--text); }
 dialog.drill::backdrop { background: rgba(13, 27, 42, .45); }
 .drill .dhead { position: sticky; top: 0; background: var(--surface); border-bottom: 1px solid var(--border); padding: 16px 20px; display: flex; justify-content: space-between; gap: 12px; align-items: flex-start; }
 .drill .dhead p { margin: 2px 0 0; color: var(--muted); }
@@ -162,6 +172,9 @@ dialog.drill::backdrop { background: rgba(13, 27, 42, .45); }
 .drill-target dl { display: grid; grid-template-columns: 110px 1fr; gap: 4px 12px; margin: 8px 0 0; }
 .drill-target dt { color: var(--muted); font-size: 12.5px; font-weight: 600; }
 .drill-target dd { margin: 0; }
+.drill .strip { gap: 6px 14px; margin-bottom: 14px; font-size: 13px; color: var(--muted); font-weight: 600; }
+.drill ul.chain { margin: 0; padding-left: 18px; }
+.drill ul.chain li + li { margin-top: 3px; }
 .drill .pol { display: inline-block; background: var(--soft); border-radius: 4px; padding: 0 6px; margin: 0 4px 3px 0; font-size: 12.5px; }
 .drill .finding { border-top: 1px solid var(--soft); padding: 8px 0; }
 .drill .finding .fix { margin: 6px 0 0; font-size: 13px; }
@@ -186,6 +199,21 @@ footer.foot { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(
   section.block { break-before: auto; }
   #findings, #users { break-before: page; }
   tr { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  .overview { grid-template-columns: 1fr; gap: 8px; }
+  .kpis { grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
+  .panel { padding: 10px 12px; }
+  .score .ring { width: 96px; height: 96px; }
+  .kpi { padding: 8px 12px; } .kpi .value { font-size: 22px; }
+  th, td { padding: 4px 5px; }
+  thead th { font-size: 9.5px; }
+  .matrix thead th.num { max-width: 64px; }
+  .matrix .tgt small { display: none; }
+  .bar { min-width: 70px; height: 14px; }
+  .matrix td.dist { width: 14%; }
+  .scorebar { min-width: 100px; }
+  td.acct { min-width: 0; }
+  .rulecard { padding: 10px 14px; }
   a { color: inherit; text-decoration: none; }
   .clamp { -webkit-line-clamp: unset; display: block; }
 }

@@ -2,6 +2,7 @@
 import type { Evaluation } from '../evaluate.js';
 import { norm, type DataGap } from '../snapshot/model.js';
 import { STATES, TARGETS, type CoverageState, type Target, type UserCoverage } from '../coverage/types.js';
+import { TOOL_NAME, toolVersion } from './tool.js';
 import { FINDING_STATUSES, type Finding, type FindingStatus, type Severity } from '../rules/types.js';
 
 export interface ReportPrincipal {
@@ -21,6 +22,7 @@ export interface ReportRuleInfo {
   origin: string;
   remediation: string;
   references: string[];
+  protectsAgainst?: string;
   notes?: string;
 }
 
@@ -29,6 +31,8 @@ export interface Report {
   tenant: { id: string; displayName: string | null };
   snapshotCollectedAt: string;
   generatedAt: string;
+  /** The mfaguard that evaluated the snapshot (a re-rendered report keeps it). */
+  generator?: { name: string; version: string };
   summary: {
     rules: Record<string, Record<FindingStatus, number>>;
     coverage: Record<Target, Record<CoverageState, number>>;
@@ -62,10 +66,11 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     tenant: { id: model.snapshot.tenant.id, displayName: model.snapshot.tenant.displayName ?? null },
     snapshotCollectedAt: model.snapshot.collectedAt,
     generatedAt: now.toISOString(),
+    generator: { name: TOOL_NAME, version: toolVersion() },
     summary: { rules: rulesSummary, coverage: coverageSummary },
     rules: ev.rules.map((r) => ({
       id: r.meta.id, title: r.meta.title, severity: r.meta.severity, resourceType: r.meta.resourceType,
-      origin: r.meta.origin, remediation: r.meta.remediation, references: r.meta.references,
+      origin: r.meta.origin, remediation: r.meta.remediation, references: r.meta.references, protectsAgainst: r.meta.protectsAgainst,
       ...(r.meta.notes ? { notes: r.meta.notes } : {}),
     })),
     dataGaps: ev.dataGaps,

@@ -1,0 +1,148 @@
+/**
+ * Markdown summary for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request comment: tenant and
+ * times, data gaps, coverage by target, the rule table with counts, the first `limit` accounts that
+ * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, and a
+ * final verdict line. GitHub-flavoured Markdown tables.
+ *
+ * Everything that comes from the directory (names, reasons) is escaped: Markdown punctuation that
+ * could start emphasis, links, code or HTML, and "|", are backslash-escaped; line breaks become <br>,
+ * so a cell can never break its table row. Reasons are cut at 280 characters to keep the summary
+ * within a PR comment's size; the full text is in the JSON/CSV reports.
+ */
+import { STATES, TARGETS, TARGET_LABELS } from '../coverage/types.js';
+import { chunked } from './chunk.js';
+import type { Sink } from './json.js';
+import type { Report } from './report.js';
+import type { Finding, Severity } from '../rules/types.js';
+
+const REASON_MAX = 280;
+
+/** Inline text safe for a table cell or a heading. */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_[\]<>|~&#!]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '<br>');
+}
+
+function cut(s: string, n: number): string {
+  if (s.length <= n) return s;
+  let end = n - 1;
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // do not split a surrogate pair
+  return s.slice(0, end) + '…';
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, ' ');
+}
+
+const row = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
+
+interface Listed { name: string; status: string; reason: string }
+
+/** Keeps the `limit` first entries in (unhealthy before unknown, then name) order, bounded memory. */
+class TopList {
+  readonly items: Listed[] = [];
+  count = 0;
+  constructor(private readonly limit: number) {}
+  static cmp(a: Listed, b: Listed): number {
+    if (a.status !== b.status) return a.status === 'unhealthy' ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  }
+  add(item: Listed): void {
+    this.count++;
+    if (this.limit === 0) return;
+    if (this.items.length >= this.limit && TopList.cmp(item, this.items[this.items.length - 1]!) >= 0) return;
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (TopList.cmp(this.items[mid]!, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.items.splice(lo, 0, item);
+    if (this.items.length > this.limit) this.items.pop();
+  }
+}
+
+export async function writeMarkdown(report: Report, write: Sink, opts: { limit: number }): Promise<void> {
+  let users = 0;
+  for (const _ of report.principals) users++;
+  const lists = new Map<string, TopList>();
+  const unhealthyBySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  let unhealthy = 0;
+  let unknown = 0;
+  for (const f of report.findings) {
+    if (f.status !== 'unhealthy' && f.status !== 'unknown') continue;
+    if (f.status === 'unhealthy') {
+      unhealthy++;
+      if (f.severity in unhealthyBySeverity) unhealthyBySeverity[f.severity]++;
+    } else unknown++;
+    let list = lists.get(f.ruleId);
+    if (!list) lists.set(f.ruleId, (list = new TopList(opts.limit)));
+    list.add(listed(f));
+  }
+
+  const out = chunked(write);
+  const t = report.tenant;
+  await out.push(`## mfaguard: MFA coverage for ${mdEscape(t.displayName ?? t.id)}\n\n`);
+  await out.push(`Tenant \`${t.id.replace(/`/g, '')}\` · snapshot collected ${mdEscape(report.snapshotCollectedAt)} · report generated ${mdEscape(report.generatedAt)} · ${users} users\n\n`);
+
+  if (report.dataGaps.length) {
+    await out.push('> [!WARNING]\n> **Data gaps**: verdicts that depend on these collections are *unknown*, never healthy.\n');
+    for (const g of report.dataGaps) await out.push(`> - ${mdEscape(g.reason)}\n`);
+    await out.push('\n');
+  }
+
+  await out.push('### Coverage by target (users)\n\n');
+  await out.push(row(['target', ...STATES]));
+  await out.push(row(['---', ...STATES.map(() => '--:')]));
+  for (const target of TARGETS) {
+    const counts = report.summary.coverage[target];
+    await out.push(row([mdEscape(TARGET_LABELS[target]), ...STATES.map((s) => String(counts?.[s] ?? 0))]));
+  }
+  await out.push('\nStates, strongest first; the first three are healthy.\n\n');
+
+  await out.push('### Rules\n\n');
+  await out.push(row(['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown']));
+  await out.push(row(['---', '---', '--:', '--:', '--:', '--:', '--:']));
+  for (const r of report.rules) {
+    const s = report.summary.rules[r.id];
+    const n = (k: 'healthy' | 'unhealthy' | 'exempt' | 'notApplicable' | 'unknown') => String(s?.[k] ?? 0);
+    const bad = s && s.unhealthy > 0 ? `**${n('unhealthy')}**` : n('unhealthy');
+    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, n('healthy'), bad, n('exempt'), n('notApplicable'), n('unknown')]));
+  }
+  await out.push('\n');
+
+  const ruleOrder = [...report.rules.map((r) => r.id), ...[...lists.keys()].filter((id) => !report.rules.some((r) => r.id === id))];
+  const withLists = ruleOrder.filter((id) => lists.get(id)?.count);
+  if (withLists.length) {
+    await out.push('### Accounts that need attention\n\n');
+    for (const id of withLists) {
+      const list = lists.get(id)!;
+      const rule = report.rules.find((r) => r.id === id);
+      const title = rule ? `${rule.title}` : id;
+      // Raw HTML block: Markdown escapes do not apply inside it, HTML escaping does.
+      await out.push(`<details><summary><code>${htmlEscape(id)}</code> (${htmlEscape(rule?.severity ?? 'unknown severity')}): ${list.count} to review — ${htmlEscape(title)}</summary>\n\n`);
+      if (list.items.length) {
+        await out.push(row(['resource', 'status', 'reason']));
+        await out.push(row(['---', '---', '---']));
+        for (const item of list.items) await out.push(row([mdEscape(item.name), item.status, mdEscape(cut(item.reason, REASON_MAX))]));
+        await out.push('\n');
+      }
+      if (list.count > list.items.length) await out.push(`… and ${list.count - list.items.length} more (all of them are in the JSON and CSV reports).\n\n`);
+      if (rule) await out.push(`**Fix:** ${mdEscape(rule.remediation)}\n\n`);
+      await out.push('</details>\n\n');
+    }
+  }
+
+  await out.push('---\n\n');
+  const sev = (['high', 'medium', 'low'] as const).filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
+  const unknownNote = unknown ? ` · ${unknown} unknown (data missing)` : '';
+  await out.push(unhealthy
+    ? `**❌ ${unhealthy} unhealthy finding${unhealthy === 1 ? '' : 's'}** (${sev})${unknownNote}\n`
+    : `**✅ No unhealthy findings**${unknownNote}\n`);
+  await out.flush();
+}
+
+function listed(f: Finding): Listed {
+  return { name: f.resourceName || f.resourceId, status: f.status, reason: f.reason };
+}
