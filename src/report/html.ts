@@ -13,6 +13,7 @@
  * with gaps) are known by the time its markup is written. The overview itself is static HTML (readable
  * and printable without script); the lists and the drill-down need the inline script.
  */
+import { chunked } from './chunk.js';
 import { createHash } from 'node:crypto';
 import { STATES, TARGETS, TARGET_LABELS, HEALTHY_STATES, isHealthy, type CoverageCell, type CoverageState, type Target } from '../coverage/types.js';
 import { FINDING_STATUSES, type FindingStatus, type Severity } from '../rules/types.js';
@@ -67,25 +68,6 @@ export function escapeHtml(s: string): string {
 const num = (n: number) => n.toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole ? (100 * part) / whole : 0);
 
-/** Collects small writes into ~64 KiB chunks for the sink. */
-class Chunks {
-  private buf: string[] = [];
-  private size = 0;
-  constructor(private readonly sink: Sink, private readonly limit = 1 << 16) {}
-  async push(s: string): Promise<void> {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size >= this.limit) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (!this.size) return;
-    const out = this.buf.join('');
-    this.buf = [];
-    this.size = 0;
-    await this.sink(out);
-  }
-}
-
 class Interner {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
@@ -111,7 +93,7 @@ interface Stats {
 }
 
 export async function renderHtmlReport(report: Report, write: Sink): Promise<void> {
-  const out = new Chunks(write);
+  const out = chunked(write);
   const strings = new Interner();
   const rules: ReportRuleInfo[] = [...report.rules];
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
