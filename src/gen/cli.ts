@@ -1,0 +1,138 @@
+/**
+ * `npm run gen -- --users N --seed S --out DIR [--policies P] [--gzip] [--security-defaults]` (scripts/gen.mjs).
+ *
+ * Writes a synthetic tenant in the snapshot directory layout. Exit codes: 0 ok, 2 bad arguments or an
+ * output path we refuse to replace, 3 internal error, 130 interrupted (the partial directory is removed).
+ */
+import { parseArgs } from 'node:util';
+import { defaultPolicyCount } from './tenant.js';
+import { writeSnapshotDir, type WriteProgress } from './write.js';
+
+export const GEN_HELP = `Generate a synthetic Entra ID / Azure tenant snapshot (directory layout).
+
+Usage:
+  npm run gen -- --users N --seed S --out DIR [--policies P] [--gzip] [--security-defaults]
+
+  --users N             number of users (1 … 50,000,000; 100k and 1m are accepted)
+  --seed S              any string or number; the same seed always gives the same tenant
+  --out DIR             target directory (created; replaced only if it already holds a snapshot)
+  --policies P          Conditional Access policies (default scales with users: 50 at 100 … 300 at 1M)
+  --gzip                write .ndjson.gz files
+  --security-defaults   turn security defaults on
+  --quiet               no progress and no summary`;
+
+class ArgError extends Error {}
+
+/** "100000", "100k", "1m", "1_000_000" → number. */
+export function parseCount(raw: string, name: string): number {
+  const m = /^(\d[\d_]*)([km]?)$/i.exec(raw.trim());
+  if (!m) throw new ArgError(`--${name} must be a whole number (like 1000, 100k or 1m), got "${raw}"`);
+  const base = Number(m[1]!.replace(/_/g, ''));
+  const mult = m[2]!.toLowerCase() === 'k' ? 1_000 : m[2]!.toLowerCase() === 'm' ? 1_000_000 : 1;
+  return base * mult;
+}
+
+function fmtBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let u = 0;
+  let v = n;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(u ? 1 : 0)} ${units[u]}`;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export async function genMain(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        users: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, policies: { type: 'string' },
+        gzip: { type: 'boolean' }, 'security-defaults': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    process.stderr.write(`gen: usage error: ${(err as Error).message}\n\n${GEN_HELP}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${GEN_HELP}\n`);
+    return 0;
+  }
+  let users: number;
+  let policies: number | undefined;
+  try {
+    for (const req of ['users', 'seed', 'out'] as const) {
+      if (values[req] === undefined || values[req] === '') throw new ArgError(`--${req} is required`);
+    }
+    users = parseCount(values.users!, 'users');
+    if (users < 1 || users > 50_000_000) throw new ArgError(`--users must be between 1 and 50,000,000, got ${fmt(users)}`);
+    if (values.policies !== undefined) {
+      policies = parseCount(values.policies, 'policies');
+      if (policies > 10_000) throw new ArgError(`--policies must be at most 10,000, got ${fmt(policies)}`);
+    }
+  } catch (err) {
+    if (!(err instanceof ArgError)) throw err;
+    process.stderr.write(`gen: usage error: ${err.message}\n\n${GEN_HELP}\n`);
+    return 2;
+  }
+
+  const quiet = values.quiet === true;
+  const tty = process.stderr.isTTY === true && !quiet;
+  const started = performance.now();
+  let lastDraw = 0;
+  const onProgress = tty && users >= 20_000
+    ? (p: WriteProgress) => {
+      const now = performance.now();
+      if (now - lastDraw < 200 && p.done !== p.total) return;
+      lastDraw = now;
+      const secs = (now - started) / 1000;
+      const rate = p.phase === 'users' && secs > 0 ? `, ${fmt(Math.round(p.done / secs))} users/s` : '';
+      process.stderr.write(`\r\x1b[K${p.phase}: ${fmt(p.done)}/${fmt(p.total)} (${Math.floor((100 * p.done) / Math.max(1, p.total))}%)${rate}`);
+    }
+    : undefined;
+
+  const ac = new AbortController();
+  const onSigint = () => ac.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  try {
+    const result = await writeSnapshotDir({
+      users, seed: values.seed!, out: values.out!, gzip: values.gzip === true, securityDefaults: values['security-defaults'] === true,
+      signal: ac.signal, onProgress, ...(policies !== undefined ? { policies } : {}),
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (!quiet) {
+      const secs = (performance.now() - started) / 1000;
+      const c = result.counts;
+      process.stdout.write(
+        `wrote ${values.out} (seed ${JSON.stringify(values.seed)}): ${fmt(c.users ?? 0)} users, ${fmt(c.groups ?? 0)} groups ` +
+        `(${fmt(c.groupMemberships ?? 0)} direct memberships), ${fmt(c.conditionalAccessPolicies ?? policies ?? defaultPolicyCount(users))} CA policies, ` +
+        `${fmt(c.roleAssignments ?? 0)} role assignments, ${fmt(c.roleEligibilitySchedules ?? 0)} eligibilities, ` +
+        `${fmt(c.azureRoleAssignments ?? 0)} Azure role assignments, ${fmt(c.servicePrincipals ?? 0)} service principals\n` +
+        `${result.files.length} files, ${fmtBytes(result.bytes)} in ${secs.toFixed(1)} s (${fmt(Math.round(users / Math.max(secs, 1e-3)))} users/s)\n`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (ac.signal.aborted) {
+      process.stderr.write('gen: interrupted; partial output removed\n');
+      return 130;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof RangeError || err instanceof TypeError || /refusing to replace|is not a directory/.test(e.message) || e.code === 'EACCES' || e.code === 'ENOSPC' || e.code === 'EROFS') {
+      process.stderr.write(`gen: error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`gen: internal error: ${e.message}\n`);
+    if (process.env.MFAGUARD_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return 3;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
