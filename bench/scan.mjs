@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: generates (or reuses) synthetic tenants and times load, evaluate and report
-// separately for each size, each in a fresh process; prints a table with the machine it ran on.
+// separately for each size, each in a fresh process with the CLI's V8 flags (see bin/mfaguard.js);
+// prints a table with the machine it ran on.
 //   node bench/scan.mjs [--sizes 10000,100000,1000000] [--seed 1] [--policies 300] [--cache .bench-cache]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ for (const users of sizes) {
   const out = join(cache, `report-${users}.json`);
   process.stderr.write(`scanning ${users} users ...\n`);
   const t = performance.now();
-  const line = execFileSync(process.execPath, ['--max-old-space-size=16384', join(root, 'bench', 'phases.mjs'), dir, out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = execFileSync(process.execPath, ['--max-old-space-size=16384', '--max-semi-space-size=64', join(root, 'bench', 'phases.mjs'), dir, out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const wall = performance.now() - t;
   const r = JSON.parse(line.trim().split('\n').pop());
   rows.push({ ...r, wallMs: wall, reportBytes: statSync(out).size });
