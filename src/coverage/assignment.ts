@@ -77,6 +77,10 @@ function side(
           return { tri: 'yes', via: `through active role '${h.roleName}'${h.viaGroupId ? ` (assigned to group '${model.groupName(h.viaGroupId)}')` : ''}`, gaps: [] };
         }
       }
+      if (roles.some((r) => model.rolesThroughUnreadableGroups.has(norm(r)))) {
+        unknown = true;
+        gaps.push(model.gap('groupMembers')!);
+      }
     }
   }
   const g = guestMatch(model, user, guests);

@@ -124,7 +124,13 @@ function buildSide(
     if (!model.has('roleAssignments')) {
       side.unknownAll = true;
       side.gaps.push(model.gap('roleAssignments')!);
-    } else for (const r of roles) side.tokens.push(tokens.intern('r', r));
+    } else {
+      for (const r of roles) side.tokens.push(tokens.intern('r', r));
+      if (roles.some((r) => model.rolesThroughUnreadableGroups.has(norm(r)))) {
+        side.unknownAll = true;
+        side.gaps.push(model.gap('groupMembers')!);
+      }
+    }
   }
   if (guests) {
     const types = norm(guests.guestOrExternalUserTypes).split(',').map((s) => s.trim());

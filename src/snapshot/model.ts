@@ -36,7 +36,13 @@ export class DirectoryModel {
   /** member id -> ids of the groups that list it as a direct member */
   private readonly parents = new Map<string, string[]>();
   /** group id -> direct member refs (normalized ids) */
-  private readonly children = new Map<string, { id: string; type: string }[]>();
+  /**
+   * group id -> direct members, split by kind so a million memberships are two arrays of strings, not
+   * a million little objects. Members without `@odata.type` are resolved when queried.
+   */
+  private readonly children = new Map<string, { users: string[]; groups: string[]; untyped: string[] }>();
+  /** Active roles assigned to groups whose members could not be read: nobody's holding of them is known. */
+  readonly rolesThroughUnreadableGroups = new Set<string>();
   private readonly transitiveGroupsCache = new Map<string, Set<string>>();
   private readonly transitiveUsersCache = new Map<string, Set<string>>();
   private readonly roleDefById = new Map<string, UnifiedRoleDefinition>();
@@ -54,12 +60,19 @@ export class DirectoryModel {
     for (const g of snapshot.groups ?? []) this.groupById.set(norm(g.id), g);
     for (const [groupId, members] of Object.entries(snapshot.groupMembers ?? {})) {
       const gid = norm(groupId);
-      const kids = members.map((m) => ({ id: norm(m.id), type: norm(m['@odata.type']) }));
-      this.children.set(gid, kids);
-      for (const k of kids) {
-        const list = this.parents.get(k.id);
+      // Keys that differ only in case are the same group: merge, never overwrite.
+      let kids = this.children.get(gid);
+      if (!kids) this.children.set(gid, (kids = { users: [], groups: [], untyped: [] }));
+      for (const m of members) {
+        const id = norm(m.id);
+        const type = m['@odata.type'];
+        if (type === undefined || type === null || type === '') kids.untyped.push(id);
+        else if (/\.user$/i.test(type)) kids.users.push(id);
+        else if (/\.group$/i.test(type)) kids.groups.push(id);
+        else continue; // service principals, devices, contacts: members, but never users
+        const list = this.parents.get(id);
         if (list) list.push(gid);
-        else this.parents.set(k.id, [gid]);
+        else this.parents.set(id, [gid]);
       }
     }
     for (const d of snapshot.roleDefinitions ?? []) this.roleDefById.set(norm(d.id), d);
@@ -154,9 +167,13 @@ export class DirectoryModel {
       const g = queue.pop()!;
       if (seen.has(g)) continue;
       seen.add(g);
-      for (const m of this.children.get(g) ?? []) {
-        if (m.type.endsWith('.group') || (this.groupById.has(m.id) && !this.userById.has(m.id))) queue.push(m.id);
-        else if (this.userById.has(m.id)) users.add(m.id);
+      const kids = this.children.get(g);
+      if (!kids) continue;
+      for (const u of kids.users) if (this.userById.has(u)) users.add(u);
+      for (const c of kids.groups) queue.push(c);
+      for (const m of kids.untyped) {
+        if (this.userById.has(m)) users.add(m);
+        else if (this.groupById.has(m) || this.children.has(m)) queue.push(m);
       }
     }
     return users;
@@ -214,7 +231,10 @@ export class DirectoryModel {
         else into.set(userId, [h]);
       };
       if (this.userById.has(principal)) add(principal);
-      else if (this.groupById.has(principal) || this.children.has(principal)) {
+      else if (!this.has('groupMembers') && into === this.activeRoles && (this.groupById.has(principal) || !this.has('groups'))) {
+        // A role held through a group we cannot expand: who holds it is unknown, not "nobody".
+        this.rolesThroughUnreadableGroups.add(holding.templateId);
+      } else if (this.groupById.has(principal) || this.children.has(principal)) {
         for (const u of this.transitiveUserMembers(principal)) add(u, principal);
       }
     }
