@@ -150,7 +150,7 @@ describe('differential: disagreements found by this suite, fixed in the engine a
    * is absent or listed in `unavailable` makes every verdict that depends on it `unknown`". With
    * `groupMembers` unreadable, a role assigned to a group cannot be resolved, so an All-users policy
    * that excludes that role must read "excluded" (optimistically "enforced") — never a clean report.
-   * The engine reports "enforced" with no `uncertain`, and nonprivileged-user-mfa says healthy.
+   * (Found by this suite: the engine used to report a clean "enforced".)
    */
   it('role held through a group while groupMembers is unreadable is unknown, never a clean "enforced"', () => {
     const alice = user('alice@contoso.com', { perUserMfaState: 'disabled' });
@@ -159,7 +159,7 @@ describe('differential: disagreements found by this suite, fixed in the engine a
       users: [alice], roleDefinitions: ROLE_DEFINITIONS, ...directory(admins), roleAssignments: [activeRole(admins.group, ROLE.globalAdmin)],
       conditionalAccessPolicies: [policy('All users except Global Administrators', { users: { excludeRoles: [ROLE.globalAdmin] } })],
     });
-    expectAgreement(compareSnapshot({ ...snap, ...failed('groupMembers') }, 'known disagreement: role through group, groupMembers unreadable', { uncertainty: true }));
+    expectAgreement(compareSnapshot({ ...snap, ...failed('groupMembers') }, 'regression: role through group, groupMembers unreadable', { uncertainty: true }));
   });
 
 
@@ -167,9 +167,8 @@ describe('differential: disagreements found by this suite, fixed in the engine a
    * snapshot.md: groupMembers holds direct members and "transitive membership is computed by us (nested
    * groups, cycles tolerated)". Group conditions see nesting through any member ref; the engine's role
    * expansion (directory role assigned to a group) needs the ref's `@odata.type` or the `groups`
-   * collection to know a member is a group. Minor: Graph always sends `@odata.type`, and Entra does
-   * not let role-assignable groups contain groups. Fixed when this turns red: then drop
-   * 'untypedNestedRoleGroupNeedsGroups' from GAP_OPTIONS.
+   * collection to know a member is a group; a member that is itself a key of groupMembers is a group.
+   * (Found by this suite: the engine used to drop the role.)
    */
   it('role through a nested group referenced without @odata.type, groups not collected, still counts', () => {
     const alice = user('alice@contoso.com', { perUserMfaState: 'disabled' });
@@ -180,17 +179,13 @@ describe('differential: disagreements found by this suite, fixed in the engine a
       roleAssignments: [activeRole(admins.group, ROLE.globalAdmin)],
       conditionalAccessPolicies: [policy('Global Administrators MFA', { users: { includeUsers: [], includeRoles: [ROLE.globalAdmin] } })],
     });
-    expectAgreement(compareSnapshot(snap, 'known disagreement: untyped nested role group, groups absent', { uncertainty: true }));
+    expectAgreement(compareSnapshot(snap, 'regression: untyped nested role group, groups absent', { uncertainty: true }));
   });
 
   /**
    * snapshot.md: GUIDs compare case-insensitively. Two `groupMembers` keys that differ only in case
-   * name the same group. The engine's group conditions see the members of both entries (its parent
-   * index takes every entry), but its role expansion (directory role assigned to the group) sees only
-   * the last entry, so the same users are members of the group for `includeGroups` and not for the
-   * group's role. The reference reads both entries as the group's direct members. Minor: a collector
-   * writes one entry per group in one case. Fixed when this turns red (either reading, as long as it
-   * is consistent: then adjust the reference and this test).
+   * name the same group: both entries are its direct members, for group conditions and for the
+   * group's role alike. (Found by this suite: role expansion used to see only the last entry.)
    */
   it('groupMembers keys differing only in case are merged for group conditions and for the group\'s role', () => {
     const alice = user('alice@contoso.com', { perUserMfaState: 'disabled' });
@@ -202,7 +197,7 @@ describe('differential: disagreements found by this suite, fixed in the engine a
       roleAssignments: [activeRole(admins.group, ROLE.globalAdmin)],
       conditionalAccessPolicies: [policy('Global Administrators MFA', { users: { includeUsers: [], includeRoles: [ROLE.globalAdmin] } })],
     });
-    expectAgreement(compareSnapshot(snap, 'known disagreement: case-variant groupMembers keys', { uncertainty: true }));
+    expectAgreement(compareSnapshot(snap, 'regression: case-variant groupMembers keys', { uncertainty: true }));
   });
 });
 
