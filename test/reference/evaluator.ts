@@ -100,25 +100,8 @@ function have(s: Snapshot, key: keyof Snapshot): boolean {
   return s[key] !== undefined && !(key in (s.unavailable ?? {}));
 }
 
-/**
- * Known disagreements between the engine and coverage.md (reported, not fixed here: src/ is not ours).
- * Switching one on makes the reference copy the engine's behaviour for that case only, so the random
- * comparison keeps checking everything else; a dedicated test pins each disagreement.
- *
- * - `roleGroupWithoutMembersIsNo`: a directory role assigned to a group while `groupMembers` could not
- *   be read. The spec makes the user's role unknown (it depends on the missing collection); the engine
- *   reads it as "does not hold the role", so an `excludeRoles` exclusion is silently ignored and the
- *   cell is reported healthy with no `uncertain`.
- * - `untypedNestedRoleGroupNeedsGroups`: a role assigned to a group that contains another group through
- *   a member ref without `@odata.type`, while the `groups` collection is absent. Group conditions still
- *   see the nesting, but the engine's role expansion recognises a nested group only by its
- *   `@odata.type` or by the `groups` collection, so members of the inner group lose the role.
- *   (Minor: Graph always sends `@odata.type`, and Entra does not let role-assignable groups nest.)
- */
-export type EngineDeviation = 'roleGroupWithoutMembersIsNo' | 'untypedNestedRoleGroupNeedsGroups';
-export interface ReferenceOptions {
-  engineDeviations?: EngineDeviation[];
-}
+/** No options today; kept so callers can pass reference settings without changing signatures. */
+export type ReferenceOptions = Record<string, never>;
 
 export class ReferenceEvaluator {
   private readonly s: Snapshot;
@@ -130,7 +113,7 @@ export class ReferenceEvaluator {
   private readonly servicePrincipalIds: Set<string>;
   private readonly roleDefinitionById = new Map<string, { templateId?: string | null }>();
 
-  constructor(snapshot: Snapshot, private readonly opts: ReferenceOptions = {}) {
+  constructor(snapshot: Snapshot, _opts: ReferenceOptions = {}) {
     this.s = snapshot;
     this.userIds = new Set((snapshot.users ?? []).map((u) => lc(u.id)));
     this.servicePrincipalIds = new Set((snapshot.servicePrincipals ?? []).map((sp) => lc(sp.id)));
@@ -177,12 +160,8 @@ export class ReferenceEvaluator {
     return found;
   }
 
-  /** Engine deviation `untypedNestedRoleGroupNeedsGroups`: role expansion only. */
-  private readonly roleGroupMemo = new Map<string, Set<string>>();
   private roleGroupMembers(groupId: string): Set<string> {
-    if (!this.opts.engineDeviations?.includes('untypedNestedRoleGroupNeedsGroups')) return this.transitiveMembers(groupId);
-    const groupIds = new Set((this.s.groups ?? []).map((x) => lc(x.id)));
-    return this.transitiveMembers(groupId, this.roleGroupMemo, (m) => m.type.endsWith('.group') || (groupIds.has(m.id) && !this.userIds.has(m.id)));
+    return this.transitiveMembers(groupId);
   }
 
   isTransitiveMember(userId: string, groupId: string): boolean {
@@ -211,7 +190,7 @@ export class ReferenceEvaluator {
       if (this.userIds.has(lc(a.principalId))) continue; // someone else
       if (this.servicePrincipalIds.has(lc(a.principalId))) continue; // an application
       // Through a (role-assignable) group. READING: nested membership counts, as for group conditions.
-      if (!have(this.s, 'groupMembers')) answers.push(this.opts.engineDeviations?.includes('roleGroupWithoutMembersIsNo') ? 'no' : 'unknown');
+      if (!have(this.s, 'groupMembers')) answers.push('unknown');
       else if (this.roleGroupMembers(a.principalId).has(lc(user.id))) return 'yes';
     }
     return anyOf(answers);
