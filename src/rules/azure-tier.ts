@@ -33,9 +33,10 @@ export function azureTierRule(tier: AzureTier, meta: RuleMeta): Rule {
       if (gaps[1] && ![...model.azure.byUser.values()].some((a) => a.unresolved)) gaps[1] = undefined;
       out.push(...scopeGapFinding(meta, ctx, gaps, `Which accounts hold ${tier} permissions on Azure resources`));
 
-      for (const user of model.users) {
-        const access = model.azure.byUser.get(user.id.toLowerCase());
-        if (!access) continue;
+      // Only accounts with Azure access can be in scope: walk those, not every user of the tenant.
+      for (const [userId, access] of model.azure.byUser) {
+        const user = model.userById.get(userId);
+        if (!user) continue;
         // Accounts whose only grants point at unknown role definitions are checked under the highest tier.
         const effective = access.tier ?? (access.unresolved ? 'owner' : null);
         if (effective !== tier) continue;

@@ -24,6 +24,12 @@ export interface RoleHolding {
   viaGroupId?: string;
 }
 
+export interface PerUserMfa {
+  state: 'disabled' | 'enabled' | 'enforced' | 'unknown';
+  /** Where the state came from: `users`, `authenticationRequirements`, or `default` (not collected). */
+  source: string;
+}
+
 export interface DataGap {
   key: string;
   reason: string;
@@ -45,6 +51,8 @@ export class DirectoryModel {
   readonly rolesThroughUnreadableGroups = new Set<string>();
   private readonly transitiveGroupsCache = new Map<string, Set<string>>();
   private readonly transitiveUsersCache = new Map<string, Set<string>>();
+  private readonly guestKindMemo = new WeakMap<GraphUser, GuestKind | null>();
+  private readonly perUserMemo = new WeakMap<GraphUser, PerUserMfa>();
   private readonly roleDefById = new Map<string, UnifiedRoleDefinition>();
   readonly activeRoles = new Map<string, RoleHolding[]>();
   readonly eligibleRoles = new Map<string, RoleHolding[]>();
@@ -286,6 +294,15 @@ export class DirectoryModel {
 
   /** CA guest/external type of a user (coverage.md "Does a policy apply"), or null for an ordinary member. */
   guestKind(user: GraphUser): GuestKind | null {
+    // Asked by the engine and several rules for every user: computed once per user object.
+    const memo = this.guestKindMemo.get(user);
+    if (memo !== undefined) return memo;
+    const kind = this.classifyGuest(user);
+    this.guestKindMemo.set(user, kind);
+    return kind;
+  }
+
+  private classifyGuest(user: GraphUser): GuestKind | null {
     const external = this.isExternal(user);
     const guest = norm(user.userType) === 'guest';
     if (external) return guest ? 'b2bCollaborationGuest' : 'b2bCollaborationMember';
@@ -301,7 +318,13 @@ export class DirectoryModel {
    * that collection failed; a snapshot that simply never asked for it counts as `disabled` (the
    * pessimistic reading, so a gap never turns into a clean report).
    */
-  perUserMfaState(user: GraphUser): { state: 'disabled' | 'enabled' | 'enforced' | 'unknown'; source: string } {
+  perUserMfaState(user: GraphUser): PerUserMfa {
+    let memo = this.perUserMemo.get(user);
+    if (!memo) this.perUserMemo.set(user, (memo = this.readPerUserMfa(user)));
+    return memo;
+  }
+
+  private readPerUserMfa(user: GraphUser): PerUserMfa {
     const fromUser = norm(user.perUserMfaState);
     if (fromUser === 'enabled' || fromUser === 'enforced' || fromUser === 'disabled') return { state: fromUser, source: 'users' };
     const entry = this.requirementsById().get(norm(user.id));
