@@ -104,18 +104,28 @@ export function computeAzureAccess(snapshot: Snapshot, model: DirectoryModel): A
     if (type === 'serviceprincipal' || type === 'foreigngroup' || type === 'device') continue; // not users
     if (model.userById.has(principal)) add(principal, { ...base, via: { kind: 'direct' } });
     else if (type === 'group' || model.groupById.has(principal)) {
-      for (const u of model.transitiveUserMembers(principal)) {
-        add(u, { ...base, via: { kind: 'group', groupId: principal, groupName: model.groupName(principal) } });
-      }
+      // One grant object shared by every member: a Reader on an all-staff group is a million users.
+      const grant: AzureGrant = { ...base, via: { kind: 'group', groupId: principal, groupName: model.groupName(principal) } };
+      for (const u of model.transitiveUserMembers(principal)) add(u, grant);
     }
   }
 
+  // Index only the few classic-admin addresses, then scan users once: an index of every user's
+  // addresses would be millions of entries for a handful of lookups.
+  const classicEmails = new Set((snapshot.classicAdministrators ?? []).map((c) => lower(c.properties.emailAddress)));
   const byEmail = new Map<string, string[]>();
-  for (const u of model.users) {
-    for (const e of model.emailsOf(u)) {
-      const list = byEmail.get(e);
-      if (list) list.push(lower(u.id));
-      else byEmail.set(e, [lower(u.id)]);
+  if (classicEmails.size) {
+    const maybe = (e: string | null | undefined) => !!e && classicEmails.has(lower(e));
+    for (const u of model.users) {
+      // Cheap pre-check on the raw fields; the full list (incl. the #EXT# decoding) only for guests and hits.
+      const candidate = maybe(u.mail) || maybe(u.userPrincipalName) || (u.otherMails ?? []).some(maybe) || lower(u.userPrincipalName).includes('#ext#');
+      if (!candidate) continue;
+      for (const e of model.emailsOf(u)) {
+        if (!classicEmails.has(e)) continue;
+        const list = byEmail.get(e);
+        if (list) list.push(lower(u.id));
+        else byEmail.set(e, [lower(u.id)]);
+      }
     }
   }
   const unmatchedClassicAdmins: AzureAccess['unmatchedClassicAdmins'] = [];
