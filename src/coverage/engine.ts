@@ -19,7 +19,7 @@ import { analyzePolicy, type PolicyFacts } from './policy.js';
 import { matchAssignment } from './assignment.js';
 import { buildAssignments, type PolicyAssignment, type TokenTable } from './tokens.js';
 import {
-  STATE_RANK, TARGETS, TARGET_LABELS,
+  STATE_RANK, TARGETS, TARGET_LABELS, isHealthy,
   type CoverageCell, type CoverageState, type Mechanism, type PolicyTraceStep, type Target, type Tri, type UserCoverage,
 } from './types.js';
 
@@ -106,7 +106,7 @@ function outcomeOf(f: PolicyFacts, inc: Tri, exc: Tri, target: Target, world: Wo
 
 const q = (s: string) => `'${s}'`;
 
-/** Contributors named in a cell's reason; the rest are counted. */
+/** Contributors named in an unhealthy cell's reason (a healthy one names one); the rest are counted. */
 export const MAX_REASON_CONTRIBUTORS = 3;
 const CONDITION_ORDER = { unconditional: 0, trustedLocationBypass: 1, conditional: 2 } as const;
 
@@ -225,7 +225,9 @@ function reasonFor(ctx: EngineContext, facts: SignatureFacts, target: Target, r:
   // Unconditional policies first: a risk-only policy matters less than one that always applies.
   const rank = (c: Contribution) => (c.policyIndex === undefined ? 0 : CONDITION_ORDER[ctx.policies[c.policyIndex]!.conditions.kind]);
   const ordered = [...r.winners].sort((a, b) => rank(a) - rank(b));
-  const shown = ordered.slice(0, MAX_REASON_CONTRIBUTORS).map((c) => contributionText(ctx, c, facts, target, r.outcomes, via));
+  // A healthy cell needs one reason it is covered; an unhealthy one shows more of what fell short.
+  const limit = isHealthy(r.state) ? 1 : MAX_REASON_CONTRIBUTORS;
+  const shown = ordered.slice(0, limit).map((c) => contributionText(ctx, c, facts, target, r.outcomes, via));
   const more = r.winners.length - shown.length;
   const texts = shown.join('; ') + (more > 0 ? `; and ${more} more ${more === 1 ? 'policy' : 'policies'} (see policies)` : '');
   switch (r.state) {

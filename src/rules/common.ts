@@ -21,11 +21,24 @@ export function verdictFor(ctx: RuleContext, user: GraphUser, targets: Target[])
   return { status: couldBeHealthy ? 'unknown' : 'unhealthy', cells: bad };
 }
 
+/**
+ * The coverage behind a verdict. Healthy evidence is state and mechanisms only (the principal's
+ * cell lists the policies); unhealthy and unknown evidence carries the policies and any uncertainty.
+ * One evidence object per cell object, shared by every finding that cites it.
+ */
+const evidenceMemo = new WeakMap<CoverageCell, Record<string, unknown>>();
+function cellEvidence(cell: CoverageCell, healthy: boolean): Record<string, unknown> {
+  if (!healthy) {
+    return { state: cell.state, mechanisms: cell.mechanisms, policies: cell.policies, ...(cell.uncertain ? { uncertain: cell.uncertain } : {}) };
+  }
+  let e = evidenceMemo.get(cell);
+  if (!e) evidenceMemo.set(cell, (e = { state: cell.state, mechanisms: cell.mechanisms }));
+  return e;
+}
+
 export function coverageEvidence(v: Verdict): Record<string, unknown> {
-  return Object.fromEntries(v.cells.map(({ target, cell }) => [target, {
-    state: cell.state, mechanisms: cell.mechanisms, policies: cell.policies,
-    ...(cell.uncertain ? { uncertain: cell.uncertain } : {}),
-  }]));
+  const healthy = v.status === 'healthy';
+  return Object.fromEntries(v.cells.map(({ target, cell }) => [target, cellEvidence(cell, healthy)]));
 }
 
 /**
