@@ -62,7 +62,7 @@ export class TokenTable {
     const out = new Set<number>();
     const u = this.lookup('u', uid);
     if (u !== undefined) out.add(u);
-    if (this.groupTokens) for (const g of this.model.parentGroups(uid)) for (const t of this.refAncestors(g)) out.add(t);
+    if (this.groupTokens) for (const g of this.model.parentGroupsOfUser(user)) for (const t of this.refAncestors(g)) out.add(t);
     if (this.roleTokens) {
       for (const r of this.model.activeTenantRoles(uid)) {
         const t = this.lookup('r', r.templateId);

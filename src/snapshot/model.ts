@@ -51,8 +51,16 @@ export class DirectoryModel {
   readonly rolesThroughUnreadableGroups = new Set<string>();
   private readonly transitiveGroupsCache = new Map<string, Set<string>>();
   private readonly transitiveUsersCache = new Map<string, Set<string>>();
-  private readonly guestKindMemo = new WeakMap<GraphUser, GuestKind | null>();
-  private readonly perUserMemo = new WeakMap<GraphUser, PerUserMfa>();
+  /**
+   * Per-user facts asked for over and over (engine and several rules) live in arrays indexed by the
+   * user's position, found through a symbol property this model puts on each user object: no
+   * million-entry hash tables on the hot path. The symbol is per model, so two models over user
+   * objects shared between snapshots never see each other's index.
+   */
+  private readonly indexKey = Symbol('mfaguard.userIndex');
+  private readonly guestKinds: (GuestKind | null | undefined)[] = [];
+  private readonly perUserStates: (PerUserMfa | undefined)[] = [];
+  private readonly userParents: (string[] | undefined)[] = [];
   private readonly roleDefById = new Map<string, UnifiedRoleDefinition>();
   readonly activeRoles = new Map<string, RoleHolding[]>();
   readonly eligibleRoles = new Map<string, RoleHolding[]>();
@@ -64,7 +72,10 @@ export class DirectoryModel {
   constructor(readonly snapshot: Snapshot) {
     this.collectedAt = new Date(snapshot.collectedAt);
     this.users = snapshot.users ?? [];
-    for (const u of this.users) this.userById.set(norm(u.id), u);
+    this.users.forEach((u, i) => {
+      (u as unknown as Record<symbol, number>)[this.indexKey] = i;
+      this.userById.set(norm(u.id), u);
+    });
     for (const g of snapshot.groups ?? []) this.groupById.set(norm(g.id), g);
     for (const [groupId, members] of Object.entries(snapshot.groupMembers ?? {})) {
       const gid = norm(groupId);
@@ -78,6 +89,14 @@ export class DirectoryModel {
         else if (/\.user$/i.test(type)) kids.users.push(id);
         else if (/\.group$/i.test(type)) kids.groups.push(id);
         else continue; // service principals, devices, contacts: members, but never users
+        const member = this.userById.get(id);
+        if (member) {
+          const i = this.indexOf(member)!;
+          const mine = this.userParents[i];
+          if (mine) mine.push(gid);
+          else this.userParents[i] = [gid];
+          continue;
+        }
         const list = this.parents.get(id);
         if (list) list.push(gid);
         else this.parents.set(id, [gid]);
@@ -117,7 +136,22 @@ export class DirectoryModel {
 
   /** Groups that list the object as a direct member. */
   parentGroups(objectId: string): readonly string[] {
-    return this.parents.get(norm(objectId)) ?? EMPTY;
+    const id = norm(objectId);
+    const user = this.userById.get(id);
+    if (user) return this.parentGroupsOfUser(user);
+    return this.parents.get(id) ?? EMPTY;
+  }
+
+  /** Groups that list this user as a direct member (fast path: no id normalization or hashing). */
+  parentGroupsOfUser(user: GraphUser): readonly string[] {
+    const i = this.indexOf(user);
+    if (i !== undefined) return this.userParents[i] ?? EMPTY;
+    return this.parents.get(norm(user.id)) ?? EMPTY;
+  }
+
+  /** The user's position in `users`, when the object belongs to this model. */
+  indexOf(user: GraphUser): number | undefined {
+    return (user as unknown as Record<symbol, number | undefined>)[this.indexKey];
   }
 
   /** Every group the object is a member of, directly or through nesting. Cycles are tolerated. */
@@ -126,12 +160,12 @@ export class DirectoryModel {
     const cached = this.transitiveGroupsCache.get(id);
     if (cached) return cached;
     const seen = new Set<string>();
-    const queue = [...(this.parents.get(id) ?? [])];
+    const queue = [...this.parentGroups(id)];
     while (queue.length) {
       const g = queue.pop()!;
       if (seen.has(g)) continue;
       seen.add(g);
-      for (const p of this.parents.get(g) ?? []) if (!seen.has(p)) queue.push(p);
+      for (const p of this.parentGroups(g)) if (!seen.has(p)) queue.push(p);
     }
     this.transitiveGroupsCache.set(id, seen);
     return seen;
@@ -146,7 +180,7 @@ export class DirectoryModel {
     const goal = norm(groupId);
     const prev = new Map<string, string | null>();
     const queue: string[] = [];
-    for (const g of this.parents.get(start) ?? []) if (!prev.has(g)) { prev.set(g, null); queue.push(g); }
+    for (const g of this.parentGroups(start)) if (!prev.has(g)) { prev.set(g, null); queue.push(g); }
     for (let i = 0; i < queue.length; i++) {
       const g = queue[i]!;
       if (g === goal) {
@@ -154,7 +188,7 @@ export class DirectoryModel {
         for (let cur: string | null = g; cur !== null; cur = prev.get(cur) ?? null) path.unshift(cur);
         return path;
       }
-      for (const p of this.parents.get(g) ?? []) if (!prev.has(p)) { prev.set(p, g); queue.push(p); }
+      for (const p of this.parentGroups(g)) if (!prev.has(p)) { prev.set(p, g); queue.push(p); }
     }
     return [];
   }
@@ -295,10 +329,10 @@ export class DirectoryModel {
   /** CA guest/external type of a user (coverage.md "Does a policy apply"), or null for an ordinary member. */
   guestKind(user: GraphUser): GuestKind | null {
     // Asked by the engine and several rules for every user: computed once per user object.
-    const memo = this.guestKindMemo.get(user);
-    if (memo !== undefined) return memo;
-    const kind = this.classifyGuest(user);
-    this.guestKindMemo.set(user, kind);
+    const i = this.indexOf(user);
+    if (i === undefined) return this.classifyGuest(user);
+    let kind = this.guestKinds[i];
+    if (kind === undefined) this.guestKinds[i] = kind = this.classifyGuest(user);
     return kind;
   }
 
@@ -319,8 +353,10 @@ export class DirectoryModel {
    * pessimistic reading, so a gap never turns into a clean report).
    */
   perUserMfaState(user: GraphUser): PerUserMfa {
-    let memo = this.perUserMemo.get(user);
-    if (!memo) this.perUserMemo.set(user, (memo = this.readPerUserMfa(user)));
+    const i = this.indexOf(user);
+    if (i === undefined) return this.readPerUserMfa(user);
+    let memo = this.perUserStates[i];
+    if (!memo) this.perUserStates[i] = memo = this.readPerUserMfa(user);
     return memo;
   }
 
