@@ -14,6 +14,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Shared with the synthetic generator (compiled by `npm run build`): one hash, one copy of Graph's built-in strengths.
+import { hashString } from '../dist/gen/random.js';
+import { BUILTIN_STRENGTHS } from '../dist/gen/data.js';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -21,17 +24,6 @@ import { fileURLToPath } from 'node:url';
 
 const SEED = 20261101;
 
-/** xmur3 string hash -> 32-bit seed. */
-function hashString(str) {
-  let h = 1779033703 ^ str.length;
-  for (let i = 0; i < str.length; i++) {
-    h = Math.imul(h ^ str.charCodeAt(i), 3432918353);
-    h = (h << 13) | (h >>> 19);
-  }
-  h = Math.imul(h ^ (h >>> 16), 2246822507);
-  h = Math.imul(h ^ (h >>> 13), 3266489909);
-  return (h ^= h >>> 16) >>> 0;
-}
 
 /** mulberry32 PRNG: returns floats in [0, 1). */
 function mulberry32(seed) {
@@ -786,45 +778,6 @@ const namedLocations = [
   },
 ];
 
-const BUILTIN_STRENGTHS = [
-  {
-    id: '00000000-0000-0000-0000-000000000002',
-    createdDateTime: '2021-12-01T00:00:00Z',
-    modifiedDateTime: '2021-12-01T00:00:00Z',
-    displayName: 'Multifactor authentication',
-    description: 'Combinations of methods that satisfy strong authentication, such as a password + SMS',
-    policyType: 'builtIn',
-    requirementsSatisfied: 'mfa',
-    allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush', 'temporaryAccessPassOneTime',
-      'temporaryAccessPassMultiUse', 'password,microsoftAuthenticatorPush', 'password,softwareOath', 'password,hardwareOath',
-      'password,x509CertificateSingleFactor', 'password,x509CertificateMultiFactor', 'password,sms', 'password,voice', 'federatedMultiFactor',
-      'microsoftAuthenticatorPush,federatedSingleFactor', 'softwareOath,federatedSingleFactor', 'hardwareOath,federatedSingleFactor',
-      'sms,federatedSingleFactor', 'voice,federatedSingleFactor'],
-    combinationConfigurations: [],
-  },
-  {
-    id: '00000000-0000-0000-0000-000000000003',
-    createdDateTime: '2021-12-01T00:00:00Z',
-    modifiedDateTime: '2021-12-01T00:00:00Z',
-    displayName: 'Passwordless MFA',
-    description: 'Passwordless methods that satisfy strong authentication, such as Passwordless sign-in with the Microsoft Authenticator',
-    policyType: 'builtIn',
-    requirementsSatisfied: 'mfa',
-    allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush'],
-    combinationConfigurations: [],
-  },
-  {
-    id: '00000000-0000-0000-0000-000000000004',
-    createdDateTime: '2021-12-01T00:00:00Z',
-    modifiedDateTime: '2021-12-01T00:00:00Z',
-    displayName: 'Phishing resistant MFA',
-    description: 'Phishing resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key',
-    policyType: 'builtIn',
-    requirementsSatisfied: 'mfa',
-    allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'],
-    combinationConfigurations: [],
-  },
-];
 const CUSTOM_STRENGTH_ID = guid('strength:northwind-phishing-resistant');
 const authenticationStrengthPolicies = [
   ...BUILTIN_STRENGTHS,

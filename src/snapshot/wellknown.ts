@@ -51,7 +51,7 @@ export const BUILTIN_PRIVILEGED_ROLES: ReadonlySet<string> = new Set([
 export const BUILTIN_AUTH_STRENGTHS: ReadonlyMap<string, string> = new Map([
   ['00000000-0000-0000-0000-000000000002', 'Multifactor authentication'],
   ['00000000-0000-0000-0000-000000000003', 'Passwordless MFA'],
-  ['00000000-0000-0000-0000-000000000004', 'Phishing-resistant MFA'],
+  ['00000000-0000-0000-0000-000000000004', 'Phishing resistant MFA'], // Graph's own spelling
 ]);
 
 /** Built-in Azure roles, used when a snapshot lacks the definition an assignment points to. */
