@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { constants, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 
 const wantMb = Math.floor((totalmem() / 2 ** 20) * 0.75);
 const haveMb = getHeapStatistics().heap_size_limit / 2 ** 20;
@@ -27,6 +28,17 @@ if (respawn) {
   // A child ended by a signal exits like a shell reports it: 128 + the signal number.
   child.on('exit', (code, signal) => process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : code ?? 1));
 } else {
+  if (process.env.MFAGUARD_RESPAWNED) {
+    // If the launcher is killed outright (kill -9), die with it rather than run on as an orphan that
+    // still holds locks and half-written output: the user's kill must mean what it says.
+    // A watcher thread, because the main thread may be busy for minutes in synchronous evaluation.
+    const watcher = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 250);`,
+      { eval: true, workerData: process.ppid },
+    );
+    watcher.unref();
+  }
   const { main } = await import('../dist/cli/main.js');
   process.exitCode = await main(process.argv.slice(2));
 }
