@@ -5,19 +5,23 @@ import { UsageError } from './errors.js';
 import { scanCommand, SCAN_HELP } from './scan.js';
 import { explainCommand, EXPLAIN_HELP } from './explain.js';
 import { reportCommand, REPORT_HELP } from './report.js';
+import { collectCommand, COLLECT_HELP } from './collect.js';
+import { demoCommand, DEMO_HELP } from './demo.js';
 import { FORMATS } from '../report/formats.js';
 
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
 
 Usage:
-  mfaguard scan (--snapshot PATH | --demo) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
+  mfaguard scan (--snapshot PATH | --demo | --tenant T) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
+  mfaguard collect --out DIR [--tenant T] [--auth MODE] [--cloud NAME] [--resume] ...
+  mfaguard demo [--format FORMAT] [--output FILE] ...   (live collection from a built-in emulator, then scan)
   mfaguard report --from REPORT.json [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
   mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET]
   mfaguard help [COMMAND]
   mfaguard --version
 
 Formats: ${FORMATS.map((f) => f.name).join(', ')} (--format may be repeated, each with its --output).
-Run "mfaguard help scan" or "mfaguard help report" for details.`;
+Run "mfaguard help scan", "mfaguard help collect", "mfaguard help demo" or "mfaguard help report" for details.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,12 +35,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'scan': return await scanCommand(rest);
       case 'explain': return await explainCommand(rest);
       case 'report': return await reportCommand(rest);
+      case 'collect': return await collectCommand(rest);
+      case 'demo': return await demoCommand(rest);
       case undefined:
       case 'help':
       case '--help':
       case '-h': {
         const topic = rest[0];
-        process.stdout.write((topic === 'scan' ? SCAN_HELP : topic === 'explain' ? EXPLAIN_HELP : topic === 'report' ? REPORT_HELP : HELP) + '\n');
+        const topics: Record<string, string> = { scan: SCAN_HELP, explain: EXPLAIN_HELP, report: REPORT_HELP, collect: COLLECT_HELP, demo: DEMO_HELP };
+        process.stdout.write((topic !== undefined && Object.hasOwn(topics, topic) ? topics[topic]! : HELP) + '\n');
         return command === undefined ? 2 : 0;
       }
       case '--version':

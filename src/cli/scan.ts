@@ -5,21 +5,30 @@ import { buildReport, failsGate, type Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import type { Severity } from '../rules/types.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { loadFromArgs } from './load.js';
+import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, runCollect } from './collect.js';
 import { useColor, withOutput } from './output.js';
 
-export const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo) [options]
+export const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
 
 Evaluate MFA coverage of every user and run the rule catalog.
 
   --snapshot PATH       snapshot file (.json, .json.gz) or snapshot directory (manifest.json + *.ndjson)
   --demo                use the bundled demo tenant (Northwind Traders)
+  --tenant T            collect tenant T live first (see "mfaguard help collect"), then evaluate
+  --save-snapshot DIR   with --tenant: keep the collected snapshot in DIR (default: a temporary directory)
   --format FORMAT       ${FORMATS.map((f) => f.name).join(', ')} (default table); repeat for several
   --output FILE         where to write; pairs with --format in order ("-" or none = stdout)
   --fail-on SEVERITY    exit 1 if an unhealthy finding has this severity or higher (low, medium, high)
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
+
+Live collection options (with --tenant):
+${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
@@ -36,6 +45,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
       'fail-on': { type: 'string' },
       redact: { type: 'boolean' },
       limit: { type: 'string' },
+      'save-snapshot': { type: 'string' },
+      ...COLLECT_ARG_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -51,7 +62,27 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const limit = values.limit === undefined ? 25 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
 
-  const { snapshot } = await loadFromArgs(values);
+  const live = values.tenant !== undefined;
+  if (!live) {
+    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
+    if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
+  } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
+  let tempDir: string | undefined;
+  let snapshotPath = values.snapshot;
+  if (live) {
+    if (values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
+    const dir = values['save-snapshot'] ?? (tempDir = await mkdtemp(join(tmpdir(), 'mfaguard-scan-')));
+    await runCollect(collectOptionsFrom(values, dir));
+    snapshotPath = dir;
+  }
+  let loaded;
+  try {
+    loaded = await loadFromArgs({ snapshot: snapshotPath, demo: values.demo });
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+  const { snapshot } = loaded;
   const evaluation = evaluateSnapshot(snapshot);
   let report: Report = buildReport(evaluation);
   if (values.redact) {
