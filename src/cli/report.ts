@@ -13,7 +13,7 @@ import { failsGate, type Report } from '../report/report.js';
 import { FINDING_STATUSES, type Severity } from '../rules/types.js';
 import { InputError } from '../snapshot/errors.js';
 import { UsageError } from './errors.js';
-import { outputTargets, writeOutputs } from './scan.js';
+import { SEVERITIES, reportOptions, writeOutputs } from './scan.js';
 
 export const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
 
@@ -28,7 +28,6 @@ Render a saved JSON report (mfaguard scan --format json) again, without re-evalu
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
 const RESOURCE_TYPES = ['user', 'tenant', 'policy', 'servicePrincipal'] as const;
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -51,11 +50,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.from) throw new UsageError('missing --from REPORT.json (a report saved with: mfaguard scan --format json --output REPORT.json)');
-  const targets = outputTargets(values.format, values.output);
-  const failOn = values['fail-on'] as Severity | undefined;
-  if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  const limit = values.limit === undefined ? 25 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
+  const { targets, failOn, limit } = reportOptions(values);
 
   let report = await loadReport(values.from);
   if (values.redact) {

@@ -32,7 +32,7 @@ ${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-const SEVERITIES: Severity[] = ['low', 'medium', 'high'];
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -56,11 +56,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
-  const targets = outputTargets(values.format, values.output);
-  const failOn = values['fail-on'] as Severity | undefined;
-  if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  const limit = values.limit === undefined ? 25 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
+  const { targets, failOn, limit } = reportOptions(values);
 
   const live = values.tenant !== undefined;
   if (!live) {
@@ -115,4 +111,14 @@ export async function writeOutputs(report: Report, targets: { format: Format; ou
     const toStdout = !t.output || t.output === '-';
     await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit }));
   }
+}
+
+/** The output options `scan`, `report` and `demo` share: --format/--output pairs, --fail-on, --limit. */
+export function reportOptions(values: { format?: string[] | undefined; output?: string[] | undefined; 'fail-on'?: string | undefined; limit?: string | undefined }) {
+  const targets = outputTargets(values.format, values.output);
+  const failOn = values['fail-on'] as Severity | undefined;
+  if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const limit = values.limit === undefined ? 25 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
+  return { targets, failOn, limit };
 }

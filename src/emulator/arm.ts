@@ -18,17 +18,11 @@ import type { TenantState, Obj } from './tenant.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family } from './types.js';
 import { armError, clone, isObject, JSON_PLAIN } from './util.js';
 import { rawQueryWithout } from './odata.js';
+import type { HandlerCtx } from './graph.js';
 import { randomUUID } from 'node:crypto';
 
-export interface ArmCtx {
-  state: TenantState;
-  identity: Identity;
-  limiter: Limiter;
-  stats: Stats;
-  faults: Faults;
-  deny: Map<string, DenySpec>;
-  pageSizes: Record<string, number>;
-}
+/** ARM handlers need exactly what every emulator handler gets. */
+export type ArmCtx = HandlerCtx;
 
 const ALL = Number.MAX_SAFE_INTEGER;
 const AUTHZ = 'microsoft.authorization';

@@ -27,7 +27,8 @@ import { TenantState, WriteError, type Obj } from './tenant.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
 
-export interface GraphCtx {
+/** What the emulator's request handlers share (tenant state, identity, limits, stats, faults). */
+export interface HandlerCtx {
   state: TenantState;
   identity: Identity;
   limiter: Limiter;
@@ -35,6 +36,9 @@ export interface GraphCtx {
   faults: Faults;
   deny: Map<string, DenySpec>;
   pageSizes: Record<string, number>;
+}
+
+export interface GraphCtx extends HandlerCtx {
   userListPerUserMfaState: 'yes' | 'omit' | 'error';
 }
 

@@ -2,6 +2,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/snapshot/types.js';
+import { bag, canon } from '../helpers/canon.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mfaguard.js');
 
@@ -42,27 +43,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: Child
   return { child, stderr: () => err, exited };
 }
 
-/**
- * Deterministic form for comparisons: keys sorted, `@odata.context` dropped (it names the server), and
- * null treated like absent (Graph returns null for a `$select`ed property that has no value).
- */
-export function canon(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (k !== '@odata.context' && x !== null && x !== undefined) out[k] = canon(x);
-    }
-    return out;
-  }
-  return v;
-}
-
-/** An array collection as a sorted list of canonical JSON strings (order does not matter). */
-export function bag(items: unknown[] | undefined): string[] {
-  return (items ?? []).map((i) => JSON.stringify(canon(i))).sort();
-}
+export { bag, canon } from '../helpers/canon.js';
 
 /** A map collection with its arrays sorted. */
 export function mapBag(m: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -63,18 +63,5 @@ export async function all(emu: EmulatorHandle & { graphToken: string }, path: st
   return { items, pages, first };
 }
 
-/** Key-sorted JSON without @odata.context and nulls (Graph returns null for empty selected properties). */
-export function canon(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (k !== '@odata.context' && x !== null && x !== undefined) out[k] = canon(x);
-    }
-    return out;
-  }
-  return v;
-}
+export { bag, canon } from '../helpers/canon.js';
 
-export const bag = (items: unknown[] | undefined): string[] => (items ?? []).map((i) => JSON.stringify(canon(i))).sort();
