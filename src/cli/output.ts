@@ -46,6 +46,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     process.stdout.emit('drain');
   } else throw err;
 });
+// Progress and notes go to stderr; a closed stderr (`2>&1 | head`) must not fail the run either.
+process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 
 export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
   if (!file || file === '-') {
