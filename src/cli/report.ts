@@ -3,7 +3,7 @@
  * in any format, without the snapshot and without re-evaluating. The input is validated against the
  * report contract first; a bad file exits 2 with a message naming the file and the key.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { STATES, TARGETS } from '../coverage/types.js';
@@ -12,6 +12,7 @@ import { pseudonymTable, redactReport } from '../report/redact.js';
 import { failsGate, type Report } from '../report/report.js';
 import { FINDING_STATUSES, type Severity } from '../rules/types.js';
 import { InputError } from '../snapshot/errors.js';
+import { forEachLine } from '../snapshot/lines.js';
 import { UsageError } from './errors.js';
 import { SEVERITIES, reportOptions, writeOutputs } from './scan.js';
 
@@ -62,8 +63,15 @@ export async function reportCommand(argv: string[]): Promise<number> {
 }
 
 /** Read, parse and validate a saved report; every problem is an InputError naming the file and key. */
+/** Reports larger than this are read line by line (a 1M-user report is gigabytes: no single string). */
+export const LINE_READ_THRESHOLD = 128 << 20;
+
 export async function loadReport(path: string): Promise<Report> {
   const name = path === '-' ? 'stdin' : path;
+  if (path !== '-') {
+    const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
+    if (size > LINE_READ_THRESHOLD) return loadReportByLines(path, name);
+  }
   let bytes: Buffer;
   try {
     bytes = path === '-' ? await readStdin() : await readFile(path);
@@ -85,6 +93,79 @@ export async function loadReport(path: string): Promise<Report> {
   } catch (err) {
     throw new InputError(`not valid JSON${jsonErrorLine(text, err as Error)}`, name);
   }
+  validateReport(doc, name);
+  return doc;
+}
+
+/**
+ * Reads a report in the layout `mfaguard scan --format json` writes: the header, then one principal
+ * per line, then one finding per line. Principals with identical coverage share one parsed object, as
+ * they did when the report was made, so memory stays close to the scan's own.
+ */
+export async function loadReportByLines(path: string, name = path): Promise<Report> {
+  const head: string[] = [];
+  const principals: unknown[] = [];
+  const findings: unknown[] = [];
+  const coverageByText = new Map<string, unknown>();
+  let section: 'head' | 'principals' | 'betweenLists' | 'findings' | 'tail' | 'done' = 'head';
+  let lineNo = 0;
+  const layout = (): never => {
+    throw new InputError(`line ${lineNo}: not in the line layout mfaguard scan writes; a report this large must be one saved by "mfaguard scan --format json"`, name);
+  };
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new InputError(`not valid JSON at line ${lineNo} (${(err as Error).message}); the file may be truncated`, name);
+    }
+  };
+  const body = (line: string) => {
+    const t = line.trim();
+    return t.endsWith(',') ? t.slice(0, -1) : t;
+  };
+  const startFindings = (line: string) => {
+    if (line === '  "findings": [') section = 'findings';
+    else if (line === '  "findings": []') section = 'tail';
+    else layout();
+  };
+  await forEachLine(path, (line) => {
+    lineNo++;
+    switch (section) {
+      case 'head':
+        if (line === '  "principals": [') section = 'principals';
+        else if (line === '  "principals": [],') section = 'betweenLists';
+        else head.push(line);
+        return;
+      case 'principals': {
+        if (line === '  ],') { section = 'betweenLists'; return; }
+        const text = body(line);
+        const at = text.indexOf(',"coverage":{'); // quotes inside strings are escaped, so this is the property
+        if (at < 0 || !text.endsWith('}')) layout();
+        const rest = parse(text.slice(0, at) + '}') as Record<string, unknown>;
+        const covText = text.slice(at + 12, -1);
+        let coverage = coverageByText.get(covText);
+        if (coverage === undefined) coverageByText.set(covText, (coverage = parse(covText)));
+        principals.push({ ...rest, coverage });
+        return;
+      }
+      case 'betweenLists': startFindings(line); return;
+      case 'findings':
+        if (line === '  ]') { section = 'tail'; return; }
+        findings.push(parse(body(line)));
+        return;
+      case 'tail':
+        if (line === '}') section = 'done';
+        else if (line.trim() !== '') layout();
+        return;
+      case 'done':
+        if (line.trim() !== '') layout();
+    }
+  });
+  if ((section as string) !== 'done') throw new InputError('the report ends early; the file may be truncated', name);
+  const headText = head.join('\n').replace(/,\s*$/, '') + '\n}';
+  const doc = parse(headText) as Record<string, unknown>;
+  doc.principals = principals;
+  doc.findings = findings;
   validateReport(doc, name);
   return doc;
 }

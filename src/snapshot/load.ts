@@ -3,11 +3,11 @@
  * `manifest.json` plus one `<key>.ndjson` per large collection (streamed line by line). Either may be
  * gzip-compressed; compression is detected from the content, not the file name.
  */
-import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { gunzipSync, createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { InputError } from './errors.js';
+import { forEachLine } from './lines.js';
 import { describeType, snapshotKeyKind, validateItem, type KeyKind } from './schema.js';
 import type { Snapshot } from './types.js';
 
@@ -221,22 +221,12 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
 }
 
 async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>): Promise<unknown> {
-  const fh = await open(path, 'r');
-  const head = Buffer.alloc(2);
-  await fh.read(head, 0, 2, 0);
-  await fh.close();
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = isGzip(head) ? source.pipe(createGunzip()) : source;
-  source.on('error', (err) => stream.destroy(err)); // a read error must end the pipeline, not hang it
-  stream.setEncoding('utf8');
-
   const out: unknown[] = [];
   const map: Record<string, unknown> = {};
   let lineNo = 0;
   const handle = (raw: string) => {
     lineNo++;
-    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (lineNo === 1) text = stripBom(text);
+    const text = lineNo === 1 ? stripBom(raw) : raw;
     if (text.trim() === '') return;
     let item: unknown;
     try {
@@ -258,27 +248,8 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
     }
   };
   try {
-    // Manual line splitting: several times faster than readline, and a huge line (a group with a
-    // million members) is assembled from its pieces once instead of being rescanned per chunk.
-    let pending: string[] = [];
-    for await (const chunk of stream as AsyncIterable<string>) {
-      let start = 0;
-      let nl = chunk.indexOf('\n');
-      while (nl !== -1) {
-        const piece = chunk.slice(start, nl);
-        if (pending.length) {
-          pending.push(piece);
-          handle(pending.join(''));
-          pending = [];
-        } else handle(piece);
-        start = nl + 1;
-        nl = chunk.indexOf('\n', start);
-      }
-      if (start < chunk.length) pending.push(chunk.slice(start));
-    }
-    if (pending.length) handle(pending.join(''));
+    await forEachLine(path, handle);
   } catch (err) {
-    source.destroy();
     if (err instanceof InputError) throw err;
     throw new InputError(`cannot read (${(err as Error).message}); the file may be truncated`, name, lineNo || undefined);
   }

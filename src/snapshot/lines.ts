@@ -1,0 +1,51 @@
+/**
+ * Text files read as lines, streamed: gzip detected by content, manual line splitting (several times
+ * faster than readline, and a huge line — a group with a million members — is assembled from its
+ * pieces once instead of being rescanned per chunk). Shared by the NDJSON snapshot reader and the
+ * report reader.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+
+export async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Calls `onLine` for every line (without the newline or a trailing CR). Errors from the stream reject. */
+export async function forEachLine(path: string, onLine: (line: string) => void): Promise<void> {
+  const gzip = await isGzipFile(path);
+  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gzip ? source.pipe(createGunzip()) : source;
+  source.on('error', (err) => stream.destroy(err)); // a read error must end the pipeline, not hang it
+  stream.setEncoding('utf8');
+  const emit = (raw: string) => onLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  try {
+    let pending: string[] = [];
+    for await (const chunk of stream as AsyncIterable<string>) {
+      let start = 0;
+      let nl = chunk.indexOf('\n');
+      while (nl !== -1) {
+        const piece = chunk.slice(start, nl);
+        if (pending.length) {
+          pending.push(piece);
+          emit(pending.join(''));
+          pending = [];
+        } else emit(piece);
+        start = nl + 1;
+        nl = chunk.indexOf('\n', start);
+      }
+      if (start < chunk.length) pending.push(chunk.slice(start));
+    }
+    if (pending.length) emit(pending.join(''));
+  } finally {
+    source.destroy();
+  }
+}
