@@ -19,7 +19,7 @@ export interface AssignmentMatch {
   excluded: SideMatch;
 }
 
-export function describeGroupPath(model: DirectoryModel, path: string[]): string {
+function describeGroupPath(model: DirectoryModel, path: string[]): string {
   const [first, ...rest] = path.map((g) => `'${model.groupName(g)}'`);
   return `through group ${first}${rest.map((g) => `, nested in ${g}`).join('')}`;
 }

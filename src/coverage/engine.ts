@@ -13,7 +13,7 @@
  * not users × policies × targets. Only the group path of an exclusion is per user.
  */
 import type { GraphUser } from '../snapshot/types.js';
-import { norm, type DataGap, type DirectoryModel } from '../snapshot/model.js';
+import type { DataGap, DirectoryModel } from '../snapshot/model.js';
 import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../snapshot/wellknown.js';
 import { analyzePolicy, type PolicyFacts } from './policy.js';
 import { matchAssignment } from './assignment.js';
@@ -107,7 +107,7 @@ function outcomeOf(f: PolicyFacts, inc: Tri, exc: Tri, target: Target, world: Wo
 const q = (s: string) => `'${s}'`;
 
 /** Contributors named in an unhealthy cell's reason (a healthy one names one); the rest are counted. */
-export const MAX_REASON_CONTRIBUTORS = 3;
+const MAX_REASON_CONTRIBUTORS = 3;
 const CONDITION_ORDER = { unconditional: 0, trustedLocationBypass: 1, conditional: 2 } as const;
 
 /** Human detail for a policy's outcome. `via` says how the user matched an exclusion (per user). */
@@ -356,9 +356,3 @@ export function evaluateUser(ctx: EngineContext, user: GraphUser, opts: { trace?
   }
   return { user, coverage, trace };
 }
-
-export function* evaluateTenant(ctx: EngineContext): Generator<UserEvaluation> {
-  for (const user of ctx.model.users) yield evaluateUser(ctx, user);
-}
-
-export const userKey = (user: GraphUser) => norm(user.id);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Report } from './report.js';
 
 const short = (s: string) => createHash('sha256').update(s.toLowerCase()).digest('hex').slice(0, 10);
-export const pseudonymFor = (userId: string) => `user-${short(userId)}`;
+const pseudonymFor = (userId: string) => `user-${short(userId)}`;
 
 const EMAIL = /[^\s'"(),;<>[\]{}|]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 

@@ -9,7 +9,7 @@ import type { DirectoryModel } from './model.js';
 import { BUILTIN_AZURE_ROLES } from './wellknown.js';
 
 export type AzureTier = 'owner' | 'write' | 'read';
-export const TIER_RANK: Record<AzureTier, number> = { owner: 3, write: 2, read: 1 };
+const TIER_RANK: Record<AzureTier, number> = { owner: 3, write: 2, read: 1 };
 
 export interface AzureGrant {
   roleName: string;
