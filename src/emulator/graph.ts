@@ -362,6 +362,21 @@ function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; b
   }
 }
 
+/** `GET /{collection}/$count`: a plain-text number, only with `ConsistencyLevel: eventual` (like Graph). */
+function countRoute(key: 'users' | 'groups'): RouteDef {
+  return {
+    pattern: [key, '$count'],
+    key,
+    read: PERMS[key],
+    methods: {
+      GET: (req, _p, ctx) => {
+        if (!eventual(req)) return graphError(req, 400, 'Request_BadRequest', '$count is not currently supported. Add the ConsistencyLevel: eventual header.');
+        return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(ctx.state[key].length) };
+      },
+    },
+  };
+}
+
 const ROUTES: RouteDef[] = [
   {
     pattern: ['organization'],
@@ -377,17 +392,7 @@ const ROUTES: RouteDef[] = [
       },
     },
   },
-  {
-    pattern: ['users', '$count'],
-    key: 'users',
-    read: PERMS.users,
-    methods: {
-      GET: (req, _p, ctx) => {
-        if (!eventual(req)) return graphError(req, 400, 'Request_BadRequest', '$count is not currently supported. Add the ConsistencyLevel: eventual header.');
-        return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(ctx.state.users.length) };
-      },
-    },
-  },
+  countRoute('users'),
   { pattern: ['users'], key: 'users', read: PERMS.users, methods: { GET: (req, _p, ctx, v) => list(req, ctx, v, usersSpec(req, ctx, v), ctx.state.users as Obj[]) } },
   {
     pattern: ['users', '{id}'],
@@ -438,17 +443,7 @@ const ROUTES: RouteDef[] = [
       },
     },
   },
-  {
-    pattern: ['groups', '$count'],
-    key: 'groups',
-    read: PERMS.groups,
-    methods: {
-      GET: (req, _p, ctx) => {
-        if (!eventual(req)) return graphError(req, 400, 'Request_BadRequest', '$count is not currently supported. Add the ConsistencyLevel: eventual header.');
-        return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(ctx.state.groups.length) };
-      },
-    },
-  },
+  countRoute('groups'),
   {
     pattern: ['groups'],
     key: 'groups',
