@@ -16,9 +16,9 @@ const users = Number(values.users.replace(/k$/i, '000'));
 const rate = Number(values.faults);
 const root = join(import.meta.dirname, '..');
 const BIN = join(root, 'bin', 'mfaguard.js');
-const { generateSnapshot } = await import('../dist/gen/generate.js');
-const { loadSnapshot } = await import('../dist/snapshot/load.js');
-const { startEmulator } = await import('../dist/emulator/index.js');
+const { generateSnapshot } = await import('../dist/devkit/gen/generate.js');
+const { loadSnapshot } = await import('../dist/src/snapshot/load.js');
+const { startEmulator } = await import('../dist/devkit/emulator/index.js');
 
 const canon = (v) => {
   if (Array.isArray(v)) return v.map(canon);

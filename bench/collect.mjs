@@ -21,10 +21,10 @@ const { values } = parseArgs({
   },
 });
 const users = Number(values.users.replace(/k$/i, '000'));
-const { generateSnapshot } = await import('../dist/gen/generate.js');
-const { collectTenant } = await import('../dist/collect/collect.js');
+const { generateSnapshot } = await import('../dist/devkit/gen/generate.js');
+const { collectTenant } = await import('../dist/src/collect/collect.js');
 let emulatorModule;
-for (const spec of ['../dist/emulator/index.js', '../dist/emulator/server.js']) {
+for (const spec of ['../dist/devkit/emulator/index.js', '../dist/devkit/emulator/server.js']) {
   try {
     emulatorModule = await import(spec);
     if (emulatorModule.startEmulator) break;

@@ -19,8 +19,8 @@ const { values } = parseArgs({
   },
 });
 const root = resolve(import.meta.dirname, '..');
-const { renderHtmlReport } = await import(pathToFileURL(join(root, 'dist/report/html.js')).href);
-const { TARGETS, STATES } = await import(pathToFileURL(join(root, 'dist/coverage/types.js')).href);
+const { renderHtmlReport } = await import(pathToFileURL(join(root, 'dist/src/report/html.js')).href);
+const { TARGETS, STATES } = await import(pathToFileURL(join(root, 'dist/src/coverage/types.js')).href);
 const N = Number(values.users);
 const chromiumPath = process.env.MFAGUARD_CHROMIUM || '/usr/bin/chromium';
 

@@ -1,10 +1,10 @@
 // One benchmark run in its own process (so peak RSS belongs to one tenant size): the same steps as
 // `mfaguard scan --snapshot DIR --format json --output FILE`, timed separately. Prints one JSON line.
-import { loadSnapshot } from '../dist/snapshot/load.js';
-import { evaluateSnapshot } from '../dist/evaluate.js';
-import { buildReport } from '../dist/report/report.js';
-import { findFormat } from '../dist/report/formats.js';
-import { withOutput } from '../dist/cli/output.js';
+import { loadSnapshot } from '../dist/src/snapshot/load.js';
+import { evaluateSnapshot } from '../dist/src/evaluate.js';
+import { buildReport } from '../dist/src/report/report.js';
+import { findFormat } from '../dist/src/report/formats.js';
+import { withOutput } from '../dist/src/cli/output.js';
 
 const [dir, out] = process.argv.slice(2);
 const t0 = performance.now();

@@ -21,7 +21,7 @@ const root = resolve(import.meta.dirname, '..');
 const sizes = values.sizes.split(',').map(Number);
 const cache = resolve(root, values.cache);
 mkdirSync(cache, { recursive: true });
-const { writeSnapshotDir } = await import('../dist/gen/generate.js');
+const { writeSnapshotDir } = await import('../dist/devkit/gen/generate.js');
 
 const rows = [];
 for (const users of sizes) {

@@ -39,6 +39,6 @@ if (respawn) {
     );
     watcher.unref();
   }
-  const { main } = await import('../dist/cli/main.js');
+  const { main } = await import('../dist/src/cli/main.js');
   process.exitCode = await main(process.argv.slice(2));
 }

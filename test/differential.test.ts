@@ -1,7 +1,7 @@
 /**
  * Differential testing (issue 3, item 4): the optimized coverage engine (src/coverage via
  * src/evaluate.ts) against the deliberately simple reference evaluator written from
- * shared/spec/coverage.md (test/reference/evaluator.ts), on many random tenants.
+ * spec/coverage.md (test/reference/evaluator.ts), on many random tenants.
  *
  * For every (user, target) cell: identical `state`, `mechanisms` (as sets) and `policies` (as sets);
  * with missing collections also identical `uncertain.optimisticState`. And identical rule findings
@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Snapshot } from '../src/snapshot/types.js';
-import { generateSnapshot } from '../src/gen/generate.js';
+import { generateSnapshot } from '../devkit/gen/generate.js';
 import { compareSnapshot, type CompareOptions, type CompareResult } from './reference/compare.js';
 import { GAP_KEYS, applyGaps, applyMutations, gapsArb, mutationArb, type Gap } from './reference/mutate.js';
 import { group, memberRef, policy, snapshot, user } from './helpers/tenant.js';

@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
 import { CLOUDS, isCloudName } from '../collect/clouds.js';
 import type { CollectOptions, CollectResult } from '../collect/collect.js';
-import { InputError } from '../snapshot/errors.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from '../errors.js';
 
 export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or domain (default AZURE_TENANT_ID)
   --auth MODE             ${AUTH_MODES.join(' | ')} (default: default)

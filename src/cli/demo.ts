@@ -7,8 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../snapshot/errors.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { DEMO_SNAPSHOT } from './load.js';
 import { runCollect } from './collect.js';
 import { scanCommand } from './scan.js';
@@ -26,7 +25,7 @@ code "mfaguard collect" uses against Azure, and print the scan report.
   --log-format FMT       collector logs: text (default) or json
   --quiet                no collector progress`;
 
-/** What the demo needs from src/emulator (loaded lazily: the scanner does not depend on it). */
+/** What the demo needs from the developer kit's emulator (devkit/emulator, loaded lazily: not in the published package). */
 interface EmulatorModule {
   startEmulator(opts: Record<string, unknown>): Promise<{
     url: string; graphUrl: string; armUrl: string; authorityHost: string; tenantId: string;
@@ -35,7 +34,7 @@ interface EmulatorModule {
 }
 
 async function loadEmulator(): Promise<EmulatorModule> {
-  const candidates = ['../emulator/index.js', '../emulator/server.js'];
+  const candidates = ['../../devkit/emulator/index.js'];
   for (const spec of candidates) {
     try {
       const mod = (await import(spec)) as Partial<EmulatorModule>;
@@ -44,7 +43,7 @@ async function loadEmulator(): Promise<EmulatorModule> {
       if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
     }
   }
-  throw new InputError('the emulator is not part of this build (src/emulator)');
+  throw new InputError('the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator)');
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {

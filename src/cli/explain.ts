@@ -4,8 +4,7 @@ import { DirectoryModel } from '../snapshot/model.js';
 import { evaluateUser, prepareEngine } from '../coverage/engine.js';
 import { TARGETS, TARGET_LABELS, isHealthy, type Target } from '../coverage/types.js';
 import { describeGrant } from '../rules/azure-tier.js';
-import { InputError } from '../snapshot/errors.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { loadFromArgs } from './load.js';
 import { useColor } from './output.js';
 

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { loadSnapshot, type LoadResult } from '../snapshot/load.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
-/** The bundled demo tenant (shipped in the package next to dist/). */
-export const DEMO_SNAPSHOT = fileURLToPath(new URL('../../demo/tenant.json', import.meta.url));
+import { demoSnapshotPath } from '../package.js';
+
+export const DEMO_SNAPSHOT = demoSnapshotPath();
 
 export async function loadFromArgs(values: { snapshot?: string | undefined; demo?: boolean | undefined }): Promise<LoadResult & { path: string }> {
   if (values.snapshot && values.demo) throw new UsageError('give either --snapshot PATH or --demo, not both');

@@ -1,13 +1,12 @@
 /** Entry point: dispatch to a command; map errors to exit codes (2 = usage/input, never a stack trace). */
-import { readFileSync } from 'node:fs';
-import { InputError } from '../snapshot/errors.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { scanCommand, SCAN_HELP } from './scan.js';
 import { explainCommand, EXPLAIN_HELP } from './explain.js';
 import { reportCommand, REPORT_HELP } from './report.js';
 import { collectCommand, COLLECT_HELP } from './collect.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import { FORMATS } from '../report/formats.js';
+import { packageVersion } from '../package.js';
 
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
 
@@ -23,10 +22,6 @@ Usage:
 Formats: ${FORMATS.map((f) => f.name).join(', ')} (--format may be repeated, each with its --output).
 Run "mfaguard help scan", "mfaguard help collect", "mfaguard help demo" or "mfaguard help report" for details.`;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case '--version':
       case '-v':
-        process.stdout.write(version() + '\n');
+        process.stdout.write(packageVersion() + '\n');
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"\n\n${HELP}`);

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InputError } from '../snapshot/errors.js';
+import { InputError } from '../errors.js';
 import type { Sink } from '../report/json.js';
 
 /**

@@ -10,10 +10,9 @@ import { STATES, TARGETS } from '../coverage/types.js';
 import { FORMATS } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import { failsGate, type Report } from '../report/report.js';
-import { FINDING_STATUSES, type Severity } from '../rules/types.js';
-import { InputError } from '../snapshot/errors.js';
+import { FINDING_STATUSES } from '../rules/types.js';
+import { InputError, UsageError } from '../errors.js';
 import { forEachLine } from '../snapshot/lines.js';
-import { UsageError } from './errors.js';
 import { SEVERITIES, reportOptions, writeOutputs } from './scan.js';
 
 export const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
@@ -186,7 +185,7 @@ function jsonErrorLine(text: string, err: Error): string {
 
 type Json = Record<string, unknown>;
 
-/** Shape check of the report contract (shared/spec/rules.md, src/report/report.ts). Extra keys are allowed. */
+/** Shape check of the report contract (spec/rules.md, src/report/report.ts). Extra keys are allowed. */
 export function validateReport(doc: unknown, file: string): asserts doc is Report {
   const fail = (key: string, msg: string): never => {
     throw new InputError(msg, file, undefined, key);

@@ -8,7 +8,7 @@ import type { Severity } from '../rules/types.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { loadFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, runCollect } from './collect.js';
 import { useColor, withOutput } from './output.js';

@@ -1,6 +1,6 @@
 /**
  * `collectTenant`: reads one tenant from Microsoft Graph and Azure Resource Manager into a directory
- * snapshot (shared/spec/snapshot.md). Collection-level endpoints with `$select` and `$top=999`;
+ * snapshot (spec/snapshot.md). Collection-level endpoints with `$select` and `$top=999`;
  * per-object endpoints only where Graph has nothing better, and then through `$batch` (20 per batch);
  * every collection runs at once, each endpoint family paced by its own limiter (limiter.ts).
  *
@@ -10,15 +10,15 @@
  * continues where it stopped.
  */
 import type { TokenCredential } from '@azure/identity';
-import { InputError } from '../snapshot/errors.js';
+import { InputError } from '../errors.js';
 import type { TenantInfo, UnavailableEntry } from '../snapshot/types.js';
 import { createCredential, secretsOf, TokenSource, type AuthMode } from './auth.js';
-import { resolveEndpoints, type CloudName, type ResolvedEndpoints } from './clouds.js';
+import { resolveEndpoints, type CloudName } from './clouds.js';
 import { ApiClient, ApiError, errorInfo, redactUrl } from './client.js';
 import { HttpTransport } from './http.js';
 import { backoffMs, retryAfterMs, sleep, type FamilyLimits, type FamilyName } from './limiter.js';
 import { Logger, type CollectionStatus, type Sink } from './log.js';
-import { Stage, StageError, type DoneMarker, type NdjsonAppender } from './store.js';
+import { Stage, StageError, type DoneMarker } from './store.js';
 
 export interface CollectOptions {
   /** Output directory (the snapshot; checkpoints live in OUT/.mfaguard-collect while collecting). */
@@ -638,7 +638,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
         });
         if (res.status !== 200) {
           const { code, message } = errorInfo(res.status, res.json);
-          logger.log({ level: 'info', event: 'resource-graph-unavailable', collection: type, status: res.status, code, message: `Resource Graph not usable (${res.status} ${code}); listing per subscription` });
+          logger.log({ level: 'info', event: 'resource-graph-unavailable', collection: type, status: res.status, code, message: `Resource Graph not usable (${res.status} ${code}: ${message}); listing per subscription` });
           return undefined;
         }
         const body = res.json as { data?: unknown; $skipToken?: string; resultTruncated?: string };

@@ -1,4 +1,4 @@
-/** Coverage vocabulary from shared/spec/coverage.md. */
+/** Coverage vocabulary from spec/coverage.md. */
 
 export const TARGETS = ['azureManagement', 'azurePortal', 'adminPortals', 'office365', 'anyApp'] as const;
 export type Target = (typeof TARGETS)[number];

@@ -4,7 +4,7 @@
  * a double quote, CR or LF are enclosed in double quotes with inner quotes doubled. UTF-8 without BOM.
  *
  * Columns, in order:
- *   ruleId            rule id (stable API, shared/spec/rules.md)
+ *   ruleId            rule id (stable API, spec/rules.md)
  *   severity          low | medium | high
  *   status            healthy | unhealthy | exempt | notApplicable | unknown
  *   resourceType      user | tenant | policy | servicePrincipal

@@ -23,7 +23,7 @@
 import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
-import { TOOL_NAME, toolVersion } from './tool.js';
+import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding, Severity } from '../rules/types.js';
 
 export const OCSF_VERSION = '1.3.0';

@@ -1,8 +1,8 @@
-/** The JSON report contract of shared/spec/rules.md, built from an evaluation. */
+/** The JSON report contract of spec/rules.md, built from an evaluation. */
 import type { Evaluation } from '../evaluate.js';
 import { norm, type DataGap } from '../snapshot/model.js';
 import { STATES, TARGETS, type CoverageState, type Target, type UserCoverage } from '../coverage/types.js';
-import { TOOL_NAME, toolVersion } from './tool.js';
+import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import { FINDING_STATUSES, type Finding, type FindingStatus, type Severity } from '../rules/types.js';
 
 export interface ReportPrincipal {

@@ -1,4 +1,4 @@
-/** The rule contract (shared/spec/rules.md): metadata + a pure evaluation over the evaluated tenant. */
+/** The rule contract (spec/rules.md): metadata + a pure evaluation over the evaluated tenant. */
 import type { DirectoryModel } from '../snapshot/model.js';
 import type { EngineContext } from '../coverage/engine.js';
 import type { UserCoverage } from '../coverage/types.js';

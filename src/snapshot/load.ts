@@ -1,12 +1,12 @@
 /**
- * Snapshot reader for both layouts of shared/spec/snapshot.md: one JSON file, or a directory with
+ * Snapshot reader for both layouts of spec/snapshot.md: one JSON file, or a directory with
  * `manifest.json` plus one `<key>.ndjson` per large collection (streamed line by line). Either may be
  * gzip-compressed; compression is detected from the content, not the file name.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { forEachLine } from './lines.js';
 import { describeType, snapshotKeyKind, validateItem, type KeyKind } from './schema.js';
 import type { Snapshot } from './types.js';

@@ -2,7 +2,7 @@
  * What each snapshot key must look like. Validation is deliberately shallow but typed where the
  * engine reads: a wrong type there would otherwise turn into a silently wrong verdict.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
 /** `name!` = required; dotted names reach into nested objects (validated only when the parent is present). */

@@ -1,6 +1,6 @@
 /**
  * Snapshot objects keep the exact shape Microsoft Graph / Azure Resource Manager return
- * (see shared/spec/snapshot.md). Only the properties the engine reads are typed; everything
+ * (see spec/snapshot.md). Only the properties the engine reads are typed; everything
  * else is kept as-is and ignored. All properties are optional because Graph omits them under $select.
  */
 

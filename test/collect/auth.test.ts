@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateSnapshot } from '../../src/gen/generate.js';
+import { generateSnapshot } from '../../devkit/gen/generate.js';
 import { collectTenant } from '../../src/collect/collect.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
-import { startEmulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../devkit/emulator/index.js';
 
 let root: string;
 beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'mfaguard-auth-')); });

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSnapshot } from '../../src/gen/generate.js';
+import { generateSnapshot } from '../../devkit/gen/generate.js';
 import { collectTenant } from '../../src/collect/collect.js';
 import { backoffMs, retryAfterMs, TokenBucket } from '../../src/collect/limiter.js';
 import { makeScrubber } from '../../src/collect/log.js';

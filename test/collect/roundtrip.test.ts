@@ -13,11 +13,11 @@ import { readdir, readFile, rm, mkdtemp, writeFile, stat } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSnapshot } from '../../src/gen/generate.js';
+import { generateSnapshot } from '../../devkit/gen/generate.js';
 import { collectTenant } from '../../src/collect/collect.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { startEmulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../devkit/emulator/index.js';
 import { childEnv, emulatorArgs, runCli, snapshotDiff, spawnCli } from './helpers.js';
 
 let root: string;

@@ -1,4 +1,4 @@
-/** `mfaguard-emulator` (bin/mfaguard-emulator.js, built CLI): prints its URLs, serves, stops on SIGTERM. */
+/** `mfaguard-emulator` (devkit/bin/emulator.js, built CLI): prints its URLs, serves, stops on SIGTERM. */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'mfaguard-emulator.js');
+const BIN = join(ROOT, 'devkit', 'bin', 'emulator.js');
 
 function run(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../devkit/emulator/index.js';
 import { tenant, type Json } from './helpers.js';
 
 const SCRIPT = join(import.meta.dirname, 'fixtures', 'graph-client-run.mjs');

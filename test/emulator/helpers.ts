@@ -1,7 +1,7 @@
 /** Shared pieces of the emulator protocol tests: a generated tenant, authenticated fetch, paging. */
-import { generateSnapshot } from '../../src/gen/generate.js';
-import { startEmulator } from '../../src/emulator/index.js';
-import type { EmulatorHandle, EmulatorOptions } from '../../src/emulator/index.js';
+import { generateSnapshot } from '../../devkit/gen/generate.js';
+import { startEmulator } from '../../devkit/emulator/index.js';
+import type { EmulatorHandle, EmulatorOptions } from '../../devkit/emulator/index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -8,7 +8,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientCertificateCredential, ClientSecretCredential, DeviceCodeCredential } from '@azure/identity';
 import { generate } from 'selfsigned';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../devkit/emulator/index.js';
 import { tenant, type Json } from './helpers.js';
 
 let emu: EmulatorHandle;

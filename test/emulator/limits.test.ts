@@ -4,8 +4,8 @@
  * second per tenant, 429 without Retry-After) and the reports rule (5 per 10 s) run at their real size.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultBuckets, directoryCapacity } from '../../src/emulator/index.js';
-import { directoryCost } from '../../src/emulator/limits.js';
+import { defaultBuckets, directoryCapacity } from '../../devkit/emulator/index.js';
+import { directoryCost } from '../../devkit/emulator/limits.js';
 import { call, start, tenant, type Json } from './helpers.js';
 
 describe('Graph limits', () => {

@@ -3,7 +3,7 @@
  * $select, $filter, $count/ConsistencyLevel, $batch, and Graph's/ARM's error shapes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../devkit/emulator/index.js';
 import { all, bag, call, start, tenant, type Json } from './helpers.js';
 
 type Emu = EmulatorHandle & { graphToken: string; armToken: string };

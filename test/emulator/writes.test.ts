@@ -3,7 +3,7 @@
  * defaults — validated like Graph, visible to later reads, and recorded in the audit trail.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../devkit/emulator/index.js';
 import { call, start, tenant, type Json } from './helpers.js';
 
 type Emu = EmulatorHandle & { graphToken: string; armToken: string };

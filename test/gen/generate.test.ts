@@ -3,7 +3,7 @@
  * referential integrity. Sizes stay small so the whole file runs in a couple of seconds.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultPolicyCount, deletedObjectIds, generateSnapshot } from '../../src/gen/generate.js';
+import { defaultPolicyCount, deletedObjectIds, generateSnapshot } from '../../devkit/gen/generate.js';
 import { parseSnapshotObject } from '../../src/snapshot/load.js';
 import { DirectoryModel } from '../../src/snapshot/model.js';
 import type { ConditionalAccessPolicy, Snapshot } from '../../src/snapshot/types.js';

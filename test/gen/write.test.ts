@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSnapshot, writeSnapshotDir } from '../../src/gen/generate.js';
-import { genMain, parseCount } from '../../src/gen/cli.js';
+import { generateSnapshot, writeSnapshotDir } from '../../devkit/gen/generate.js';
+import { genMain, parseCount } from '../../devkit/gen/cli.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 
 let dir: string;

@@ -1,6 +1,6 @@
 /**
  * Extra builders for the coverage-engine behaviour tests (test/coverage/*.test.ts). Everything here
- * produces Graph-shaped objects (shared/spec/snapshot.md); nothing reimplements engine logic.
+ * produces Graph-shaped objects (spec/snapshot.md); nothing reimplements engine logic.
  */
 import type {
   AuthenticationStrengthPolicy, ConditionalAccessPolicy, DirectoryObjectRef, GraphGroup, NamedLocation, Snapshot,

@@ -1,6 +1,6 @@
 /**
  * A small builder for hand-written test tenants. Produces Graph-shaped snapshot objects exactly as
- * shared/spec/snapshot.md describes, so tests exercise the same loader/model path as real data.
+ * spec/snapshot.md describes, so tests exercise the same loader/model path as real data.
  */
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../../src/snapshot/types.js';
 import { DirectoryModel } from '../../src/snapshot/model.js';

@@ -1,7 +1,7 @@
 /**
  * Reference coverage evaluator for differential testing (issue 3, item 4).
  *
- * Written straight from shared/spec/coverage.md (and README "What a verdict means" for missing data),
+ * Written straight from spec/coverage.md (and README "What a verdict means" for missing data),
  * deliberately simple and brute force: for each user, for each target, for each policy. It imports
  * NOTHING from src/coverage or src/snapshot/model.ts / azure.ts — only types — so the optimized engine
  * can be rewritten freely and still be checked against it. Speed is not a goal; obviousness is.

@@ -1,7 +1,7 @@
 /**
  * Sanity tests of the reference evaluator itself (test/reference/evaluator.ts) on hand-built tenants:
  * if the reference is wrong, the differential test proves nothing. Each expectation is a line of
- * shared/spec/coverage.md; none of them runs the optimized engine.
+ * spec/coverage.md; none of them runs the optimized engine.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Azure permission tiers (shared/spec/rules.md "Azure permission tiers"): owner / write / read per
+ * Azure permission tiers (spec/rules.md "Azure permission tiers"): owner / write / read per
  * user, highest tier only, group assignments expanded transitively, classic administrators by e-mail.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Snapshot loader (shared/spec/snapshot.md "Two physical layouts, one logical format" and "Rules for
+ * Snapshot loader (spec/snapshot.md "Two physical layouts, one logical format" and "Rules for
  * readers"): both layouts, gzip detected by content, and clear InputErrors naming file/line/key.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadSnapshot, parseSnapshotObject } from '../../src/snapshot/load.js';
-import { InputError } from '../../src/snapshot/errors.js';
+import { InputError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 
 let dir: string;

@@ -1,5 +1,5 @@
 /**
- * DirectoryModel: the directory facts the coverage engine relies on (shared/spec/coverage.md
+ * DirectoryModel: the directory facts the coverage engine relies on (spec/coverage.md
  * "Does a policy apply", snapshot.md "Rules for readers").
  */
 import { describe, expect, it } from 'vitest';

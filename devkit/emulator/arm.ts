@@ -10,12 +10,9 @@
  * service; list at the tenant root to get `/providers/...` ids.
  */
 import { ARM_AUDIENCES, type Identity, type TokenClaims } from './identity.js';
-import type { Limiter } from './limits.js';
 import { hash53 } from './util.js';
-import type { Faults } from './faults.js';
-import type { Stats } from './stats.js';
-import type { TenantState, Obj } from './tenant.js';
-import type { DenySpec, EmuRequest, EmuResponse, Family } from './types.js';
+import type { Obj } from './tenant.js';
+import type { EmuRequest, EmuResponse, Family } from './types.js';
 import { armError, clone, isObject, JSON_PLAIN } from './util.js';
 import { rawQueryWithout } from './odata.js';
 import type { HandlerCtx } from './graph.js';

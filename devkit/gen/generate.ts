@@ -1,6 +1,6 @@
 /**
  * Synthetic tenant generator (issue 3, item 1): realistic, deterministic-per-seed Entra ID / Azure
- * tenants in the snapshot format of shared/spec/snapshot.md, for tests, differential testing and
+ * tenants in the snapshot format of spec/snapshot.md, for tests, differential testing and
  * benchmarks.
  *
  * - `generateSnapshot` builds the whole snapshot in memory (small tenants, tests).
@@ -8,7 +8,7 @@
  *
  * Both read the same plan (tenant.ts), so the same options give the same logical tenant.
  */
-import type { GraphUser, Snapshot, UserRegistrationDetails } from '../snapshot/types.js';
+import type { GraphUser, Snapshot, UserRegistrationDetails } from '../../src/snapshot/types.js';
 import { manifestOf, smallCollections } from './collections.js';
 import { SyntheticTenant, type GenerateOptions } from './tenant.js';
 

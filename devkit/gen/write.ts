@@ -1,5 +1,5 @@
 /**
- * Streams a synthetic tenant to the directory layout of shared/spec/snapshot.md: `manifest.json` (scalar
+ * Streams a synthetic tenant to the directory layout of spec/snapshot.md: `manifest.json` (scalar
  * and single-object keys) plus one `<key>.ndjson[.gz]` per collection (map-shaped keys as
  * `{"key": id, "value": ...}` lines).
  *

@@ -17,3 +17,8 @@ function formatLocation(file?: string, line?: number, key?: string): string {
   if (key) parts.push(`key "${key}"`);
   return parts.length ? parts.join(': ') + ': ' : '';
 }
+
+/** Wrong options (a command line, or a library call's options): printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

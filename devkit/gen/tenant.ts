@@ -17,8 +17,8 @@ import type {
   AuthenticationMethod, AuthenticationStrengthPolicy, AzureRoleAssignment, AzureRoleDefinition, AzureSubscription, ClassicAdministrator,
   ConditionalAccessPolicy, DirectoryObjectRef, GraphGroup, GraphServicePrincipal, GraphUser, NamedLocation, SecurityDefaultsPolicy,
   TenantInfo, UnifiedRoleAssignment, UnifiedRoleDefinition, UnifiedRoleEligibilitySchedule, UserRegistrationDetails,
-} from '../snapshot/types.js';
-import { BUILTIN_PRIVILEGED_ROLES, LEGACY_MFA_TRUSTED_IPS_LOCATION } from '../snapshot/wellknown.js';
+} from '../../src/snapshot/types.js';
+import { BUILTIN_PRIVILEGED_ROLES, LEGACY_MFA_TRUSTED_IPS_LOCATION } from '../../src/snapshot/wellknown.js';
 import {
   ADMIN_METHOD_MIXES, ADMIN_ROLE_WEIGHTS, APP_WORDS, ARM_APP, AZ, AZURE_BUILTIN_ROLES, BUILTIN_STRENGTHS, CA_ADMIN_ROLES, CITIES, COMPANIES,
   DEPARTMENTS, DIRECTORY_ROLES, FIRST_NAMES, FIRST_PARTY_APPS, LAST_NAMES, MEMBER_METHOD_MIXES, MFA_METHODS, MICROSOFT_TENANT,
@@ -38,7 +38,6 @@ export interface GenerateOptions {
 }
 
 export const COLLECTED_AT = '2026-11-01T08:00:00Z';
-const COLLECTED_MS = Date.parse(COLLECTED_AT);
 
 /** Default policy count: 50 at ≤100 users, rising with log10(users) to 300 at 1M. */
 export function defaultPolicyCount(users: number): number {
@@ -391,7 +390,6 @@ export class SyntheticTenant {
   private siteGroups: number[] = [];
   private unifiedGroups: number[] = [];
   private dynGroups: number[] = [];
-  private allStaff = -1;
   // special groups
   private gBreakGlass = -1;
   private gMfaExclusions = -1;
@@ -418,7 +416,7 @@ export class SyntheticTenant {
     const bg = Math.min(2, n);
     const span = n - bg;
     const totalWeight = DEPARTMENTS.reduce((s, d) => s + d[1], 0);
-    this.allStaff = this.addGroup(`${this.company} All Staff`, { kind: 'allStaff' }, {
+    this.addGroup(`${this.company} All Staff`, { kind: 'allStaff' }, {
       description: 'Every department (nested department groups)', mailEnabled: true, createdDateTime: '2015-01-05T09:00:00Z',
     });
     let acc = 0;
@@ -730,7 +728,6 @@ export class SyntheticTenant {
     const mgTop = `/providers/Microsoft.Management/managementGroups/mg-${co}`;
     const mgPlatform = `/providers/Microsoft.Management/managementGroups/mg-${co}-platform`;
     const mgLanding = `/providers/Microsoft.Management/managementGroups/mg-${co}-landingzones`;
-    const mgSandbox = `/providers/Microsoft.Management/managementGroups/mg-${co}-sandbox`;
 
     const subCount = Math.max(3, Math.min(60, 2 + Math.ceil(n / 10_000)));
     const envs = ['Connectivity', 'Identity', 'Management', 'Prod', 'NonProd', 'Dev', 'Sandbox', 'Prod', 'Dev', 'Test'];

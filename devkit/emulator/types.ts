@@ -1,5 +1,5 @@
 /** Public and internal types of the Graph / ARM / identity-platform emulator. */
-import type { Snapshot } from '../snapshot/types.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
 
 /** Throttling families: each has its own token bucket(s) sized to the published limits (limits.ts). */
 export type Family = 'identity' | 'directory' | 'directoryWrite' | 'reports' | 'ca' | 'arm' | 'armWrite' | 'arg' | 'batch' | 'other';

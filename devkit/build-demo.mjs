@@ -5,18 +5,18 @@
  * seeded PRNG keyed by a stable name, filler data from one seeded PRNG stream, all dates are fixed.
  *
  * Every object keeps the exact Microsoft Graph (beta where noted) / Azure Resource Manager shape and
- * property names (shared/spec/snapshot.md). The story accounts and the pitfalls they show are described
+ * property names (spec/snapshot.md). The story accounts and the pitfalls they show are described
  * in demo/README.md.
  *
- *   node scripts/build-demo.mjs               writes demo/tenant.json
- *   node scripts/build-demo.mjs <out.json>    writes the same snapshot elsewhere (used by the tests)
+ *   node devkit/build-demo.mjs               writes demo/tenant.json
+ *   node devkit/build-demo.mjs <out.json>    writes the same snapshot elsewhere (used by the tests)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Shared with the synthetic generator (compiled by `npm run build`): one hash, one copy of Graph's built-in strengths.
-import { hashString } from '../dist/gen/random.js';
-import { BUILTIN_STRENGTHS } from '../dist/gen/data.js';
+import { hashString } from '../dist/devkit/gen/random.js';
+import { BUILTIN_STRENGTHS } from '../dist/devkit/gen/data.js';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness

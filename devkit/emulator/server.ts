@@ -9,8 +9,8 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, isIP, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { loadSnapshot } from '../snapshot/load.js';
-import type { Snapshot } from '../snapshot/types.js';
+import { loadSnapshot } from '../../src/snapshot/load.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
 import { dispatchArm, type ArmCtx } from './arm.js';
 import { handleBatch } from './batch.js';
 import { Faults } from './faults.js';

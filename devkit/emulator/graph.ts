@@ -4,7 +4,7 @@
  * licence/permission → handler, and answers in Graph's shapes (`@odata.context`, `value`,
  * `@odata.nextLink`, `@odata.count`, Graph error bodies).
  */
-import type { DirectoryObjectRef } from '../snapshot/types.js';
+import type { DirectoryObjectRef } from '../../src/snapshot/types.js';
 import type { Faults } from './faults.js';
 import { GRAPH_AUDIENCES, type Identity, type TokenClaims } from './identity.js';
 import { directoryCost, graphFamily, type Limiter } from './limits.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../snapshot/errors.js';
+import { InputError } from '../../src/errors.js';
 import { startEmulator } from './server.js';
 import type { EmulatorHandle } from './types.js';
 

@@ -9,7 +9,7 @@ import type {
   DirectoryObjectRef,
   GraphUser,
   Snapshot,
-} from '../snapshot/types.js';
+} from '../../src/snapshot/types.js';
 import { clone, isGuid, isObject, newId } from './util.js';
 
 export type Obj = Record<string, unknown>;

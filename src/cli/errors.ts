@@ -1,4 +1,0 @@
-/** Wrong command line: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
