@@ -4,7 +4,7 @@ import { evaluateSnapshot } from '../evaluate.js';
 import { buildReport, failsGate, type Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
-import type { Severity } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../vocabulary.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +31,6 @@ Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
-
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -9,11 +9,11 @@
  * so a cell can never break its table row. Reasons are cut at 280 characters to keep the summary
  * within a PR comment's size; the full text is in the JSON/CSV reports.
  */
-import { STATES, TARGETS, TARGET_LABELS } from '../coverage/types.js';
 import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report } from './report.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import { SEVERITIES_MOST_SEVERE_FIRST, STATES, TARGETS, TARGET_LABELS, severityCounts, type FindingStatus } from '../vocabulary.js';
 
 const REASON_MAX = 280;
 
@@ -67,7 +67,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   let users = 0;
   for (const _ of report.principals) users++;
   const lists = new Map<string, TopList>();
-  const unhealthyBySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  const unhealthyBySeverity = severityCounts();
   let unhealthy = 0;
   let unknown = 0;
   for (const f of report.findings) {
@@ -106,7 +106,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   await out.push(row(['---', '---', '--:', '--:', '--:', '--:', '--:']));
   for (const r of report.rules) {
     const s = report.summary.rules[r.id];
-    const n = (k: 'healthy' | 'unhealthy' | 'exempt' | 'notApplicable' | 'unknown') => String(s?.[k] ?? 0);
+    const n = (k: FindingStatus) => String(s?.[k] ?? 0);
     const bad = s && s.unhealthy > 0 ? `**${n('unhealthy')}**` : n('unhealthy');
     await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, n('healthy'), bad, n('exempt'), n('notApplicable'), n('unknown')]));
   }
@@ -135,7 +135,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   }
 
   await out.push('---\n\n');
-  const sev = (['high', 'medium', 'low'] as const).filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
+  const sev = SEVERITIES_MOST_SEVERE_FIRST.filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
   const unknownNote = unknown ? ` · ${unknown} unknown (data missing)` : '';
   await out.push(unhealthy
     ? `**❌ ${unhealthy} unhealthy finding${unhealthy === 1 ? '' : 's'}** (${sev})${unknownNote}\n`
