@@ -4,6 +4,7 @@ import { evaluateSnapshot } from '../evaluate.js';
 import { buildReport, failsGate, type Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
+import { loadExplainers } from '../report/explainers.js';
 import { SEVERITIES, type Severity } from '../vocabulary.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -105,9 +106,10 @@ export function outputTargets(formatArgs: string[] | undefined, outputArgs: stri
 }
 
 export async function writeOutputs(report: Report, targets: { format: Format; output: string | undefined }[], limit: number): Promise<void> {
+  const explainers = await loadExplainers(report.rules.map((r) => r.id));
   for (const t of targets) {
     const toStdout = !t.output || t.output === '-';
-    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit }));
+    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit, explainers }));
   }
 }
 

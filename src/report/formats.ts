@@ -12,12 +12,15 @@ import { writeJunit } from './junit.js';
 import { writeSarif } from './sarif.js';
 import { writeOcsf } from './ocsf.js';
 import { writeMarkdown } from './markdown.js';
+import type { Explainers } from './explainers.js';
 
 export interface RenderOptions {
   /** ANSI colour allowed (terminal output only). */
   color: boolean;
   /** Unhealthy accounts listed per rule in human summaries. */
   limit: number;
+  /** Rule explainers the HTML and Markdown reports show per rule (loadExplainers); none when absent. */
+  explainers?: Explainers;
 }
 
 export interface Format {
@@ -34,7 +37,7 @@ export const FORMATS: readonly Format[] = [
   { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r, write) => writeSarif(r, write) },
   { name: 'ocsf', description: 'OCSF Detection Finding events, one JSON line per unhealthy finding', render: (r, write) => writeOcsf(r, write) },
   { name: 'markdown', description: 'summary for a CI step summary or PR comment', render: (r, write, o) => writeMarkdown(r, write, o) },
-  { name: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write) => (await import('./html.js')).renderHtmlReport(r, write) },
+  { name: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write, o) => (await import('./html.js')).renderHtmlReport(r, write, o) },
 ];
 
 export function findFormat(name: string): Format | undefined {

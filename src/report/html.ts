@@ -22,6 +22,7 @@ import type { Report, ReportRuleInfo } from './report.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { scriptJson } from './html-escape.js';
 import { pageBody, pageHead, type HtmlStats } from './html-page.js';
+import type { RenderOptions } from './formats.js';
 
 /** Version of the embedded data layout (see html-client.ts). */
 export const HTML_DATA_VERSION = 1;
@@ -43,7 +44,8 @@ class Interner {
 type EncodedCell = [number, string[], string[], number, [number, string[]] | 0];
 
 
-export async function renderHtmlReport(report: Report, write: Sink): Promise<void> {
+/** `opts.explainers`: shown per rule in the rule cards and the drill-down (the rest of RenderOptions is for terminals). */
+export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<RenderOptions, 'explainers'> = {}): Promise<void> {
   const out = chunked(write);
   const strings = new Interner();
   const rules: ReportRuleInfo[] = [...report.rules];
@@ -53,7 +55,7 @@ export async function renderHtmlReport(report: Report, write: Sink): Promise<voi
   const sevIndex = new Map(SEVERITIES_MOST_SEVERE_FIRST.map((s, i) => [s, i]));
   const stats: HtmlStats = { principals: 0, enabled: 0, guests: 0, usersWithUnhealthy: 0, findings: 0 };
 
-  await out.push(pageHead(report));
+  await out.push(pageHead(report, opts.explainers));
 
   // Principals: one row each; coverage cells interned (most users share the same cells).
   const cells: EncodedCell[] = [];
@@ -145,7 +147,7 @@ export async function renderHtmlReport(report: Report, write: Sink): Promise<voi
   };
   await out.push(`<script type="application/json" id="mfaguard-meta">${scriptJson(meta)}</script>\n`);
 
-  await out.push(pageBody(report, rules, stats));
+  await out.push(pageBody(report, rules, stats, opts.explainers));
   await out.push(`<script>${HTML_CLIENT_JS}</script>\n</body>\n</html>\n`);
   await out.flush();
 }

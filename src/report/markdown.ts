@@ -1,8 +1,8 @@
 /**
  * Markdown summary for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request comment: tenant and
  * times, data gaps, coverage by target, the rule table with counts, the first `limit` accounts that
- * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, and a
- * final verdict line. GitHub-flavoured Markdown tables.
+ * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, each with
+ * the rule's explainer when given (collapsed), and a final verdict line. GitHub-flavoured Markdown tables.
  *
  * Everything that comes from the directory (names, reasons) is escaped: Markdown punctuation that
  * could start emphasis, links, code or HTML, and "|", are backslash-escaped; line breaks become <br>,
@@ -10,6 +10,7 @@
  * within a PR comment's size; the full text is in the JSON/CSV reports.
  */
 import { chunked } from './chunk.js';
+import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
 import type { Report } from './report.js';
 import type { Finding } from '../rules/types.js';
@@ -63,7 +64,7 @@ class TopList {
   }
 }
 
-export async function writeMarkdown(report: Report, write: Sink, opts: { limit: number }): Promise<void> {
+export async function writeMarkdown(report: Report, write: Sink, opts: { limit: number; explainers?: Explainers | undefined }): Promise<void> {
   let users = 0;
   for (const _ of report.principals) users++;
   const lists = new Map<string, TopList>();
@@ -130,6 +131,8 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
       }
       if (list.count > list.items.length) await out.push(`… and ${list.count - list.items.length} more (all of them are in the JSON and CSV reports).\n\n`);
       if (rule) await out.push(`**Fix:** ${mdEscape(rule.remediation)}\n\n`);
+      const explainer = opts.explainers?.get(id);
+      if (explainer !== undefined) await out.push(`<details><summary>About this rule / how to fix</summary>\n\n${explainerMarkdown(explainer)}\n\n</details>\n\n`);
       await out.push('</details>\n\n');
     }
   }
