@@ -27,6 +27,8 @@ export const severityCounts = (): Record<Severity, number> => Object.fromEntries
 export const FINDING_STATUSES = ['healthy', 'unhealthy', 'exempt', 'notApplicable', 'unknown'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 export const STATUS_LABELS: Record<FindingStatus, string> = { healthy: 'healthy', unhealthy: 'unhealthy', exempt: 'exempt', notApplicable: 'not applicable', unknown: 'unknown' };
+/** A status as a narrow count column heading. */
+export const STATUS_COLUMNS: Record<FindingStatus, string> = { ...STATUS_LABELS, notApplicable: 'n/a' };
 
 export type ResourceType = 'user' | 'tenant' | 'policy' | 'servicePrincipal';
 
@@ -94,5 +96,7 @@ export function painter(enabled: boolean): Paint {
 
 /** How a severity stands out in a terminal. */
 export const SEVERITY_STYLE: Record<Severity, TerminalStyle> = { high: 'red', medium: 'yellow', low: 'gray' };
+/** How a non-zero count of findings in a status stands out in a terminal. */
+export const STATUS_STYLE: Partial<Record<FindingStatus, TerminalStyle>> = { healthy: 'green', unhealthy: 'red', unknown: 'yellow' };
 /** Healthy coverage green, anything else red. */
 export const stateStyle = (s: CoverageState): TerminalStyle => (isHealthy(s) ? 'green' : 'red');

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, SEVERITY_RANK, STATES, STATE_HELP, STATE_LABELS, TARGETS, TARGET_HINTS, TARGET_LABELS, TARGET_NAMES, isHealthy, severityCounts,
+  FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, SEVERITY_RANK, STATUS_COLUMNS, STATES, STATE_HELP, STATE_LABELS, TARGETS, TARGET_HINTS, TARGET_LABELS, TARGET_NAMES, isHealthy, severityCounts,
   type CoverageState, type FindingStatus, type Severity,
 } from '../vocabulary.js';
 import type { Report, ReportRuleInfo } from './report.js';
@@ -26,6 +26,9 @@ export interface HtmlStats {
   usersWithUnhealthy: number;
   findings: number;
 }
+
+/** Count columns of the per-rule score table, in the order a reader checks them. */
+const SCORE_COLUMNS: readonly FindingStatus[] = ['healthy', 'unhealthy', 'unknown', 'exempt', 'notApplicable'];
 
 const num = (n: number) => n.toLocaleString('en-US');
 const pct = (part: number, whole: number) => (whole ? (100 * part) / whole : 0);
@@ -168,7 +171,7 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
 <div class="section-head"><h3>Score per rule</h3><p>Click a count to list those findings.</p></div>
 <div class="table-wrap"><table class="rules">
 <caption class="sr-only">Healthy share and finding counts per rule</caption>
-<thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Score</th><th scope="col" class="num">healthy</th><th scope="col" class="num">unhealthy</th><th scope="col" class="num">unknown</th><th scope="col" class="num">exempt</th><th scope="col" class="num">n/a</th></tr></thead>
+<thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Score</th>${SCORE_COLUMNS.map((st) => `<th scope="col" class="num">${STATUS_COLUMNS[st]}</th>`).join('')}</tr></thead>
 <tbody>
 `);
   scores.forEach((s, ri) => {
@@ -176,7 +179,7 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
       const n = s.counts[st];
       return n ? `<td class="num"><a href="#findings" data-go="findings" data-rule="${ri}" data-status="${FINDING_STATUSES.indexOf(st)}">${num(n)}</a></td>` : '<td class="num zero">0</td>';
     };
-    h.push(`<tr data-rule="${escapeHtml(s.rule.id)}"><th scope="row"><span class="title">${escapeHtml(s.rule.title)}</span><span class="rid">${escapeHtml(s.rule.id)}</span></th><td>${sevBadge(s.rule.severity)}</td><td><div class="scorebar"><div class="track"><div class="fill ${scoreClass(s.score)}" style="width:${((s.score ?? 0) * 100).toFixed(1)}%"></div></div><span class="pct">${pctText(s.score)}</span></div></td>${cnt('healthy')}${cnt('unhealthy')}${cnt('unknown')}${cnt('exempt')}${cnt('notApplicable')}</tr>\n`);
+    h.push(`<tr data-rule="${escapeHtml(s.rule.id)}"><th scope="row"><span class="title">${escapeHtml(s.rule.title)}</span><span class="rid">${escapeHtml(s.rule.id)}</span></th><td>${sevBadge(s.rule.severity)}</td><td><div class="scorebar"><div class="track"><div class="fill ${scoreClass(s.score)}" style="width:${((s.score ?? 0) * 100).toFixed(1)}%"></div></div><span class="pct">${pctText(s.score)}</span></div></td>${SCORE_COLUMNS.map(cnt).join('')}</tr>\n`);
   });
   h.push(`</tbody></table></div></div>
 </section>

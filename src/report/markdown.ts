@@ -14,7 +14,7 @@ import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
 import type { Report } from './report.js';
 import type { Finding } from '../rules/types.js';
-import { SEVERITIES_MOST_SEVERE_FIRST, STATES, TARGETS, TARGET_LABELS, severityCounts, type FindingStatus } from '../vocabulary.js';
+import { FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
 
 const REASON_MAX = 280;
 
@@ -103,13 +103,15 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   await out.push('\nStates, strongest first; the first three are healthy.\n\n');
 
   await out.push('### Rules\n\n');
-  await out.push(row(['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown']));
-  await out.push(row(['---', '---', '--:', '--:', '--:', '--:', '--:']));
+  await out.push(row(['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])]));
+  await out.push(row(['---', '---', ...FINDING_STATUSES.map(() => '--:')]));
   for (const r of report.rules) {
     const s = report.summary.rules[r.id];
-    const n = (k: FindingStatus) => String(s?.[k] ?? 0);
-    const bad = s && s.unhealthy > 0 ? `**${n('unhealthy')}**` : n('unhealthy');
-    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, n('healthy'), bad, n('exempt'), n('notApplicable'), n('unknown')]));
+    const counts = FINDING_STATUSES.map((st) => {
+      const n = String(s?.[st] ?? 0);
+      return st === 'unhealthy' && s && s.unhealthy > 0 ? `**${n}**` : n;
+    });
+    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, ...counts]));
   }
   await out.push('\n');
 

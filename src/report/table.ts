@@ -1,6 +1,6 @@
 /** Terminal report: a summary per rule, coverage per target, then the accounts that need attention. */
 import type { Finding } from '../rules/types.js';
-import { SEVERITY_STYLE, STATES, TARGETS, painter, stateStyle, type CoverageState } from '../vocabulary.js';
+import { FINDING_STATUSES, SEVERITY_STYLE, STATES, STATUS_COLUMNS, STATUS_STYLE, TARGETS, painter, stateStyle, type CoverageState } from '../vocabulary.js';
 import type { Report } from './report.js';
 
 export interface TableOptions {
@@ -29,17 +29,15 @@ export function renderTable(report: Report, opts: TableOptions): string {
   lines.push('');
 
   lines.push(paint('bold', 'Rules'));
-  const ruleHead = ['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown'];
+  const ruleHead = ['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])];
   const ruleRows = report.rules.map((r) => {
     const s = report.summary.rules[r.id]!;
-    return [r.id, r.severity, String(s.healthy), String(s.unhealthy), String(s.exempt), String(s.notApplicable), String(s.unknown)];
+    return [r.id, r.severity, ...FINDING_STATUSES.map((st) => String(s[st]))];
   });
   lines.push(...grid([ruleHead, ...ruleRows], (r, c, cell) => {
     if (r === 0) return paint('bold', cell);
-    if (c === 3 && cell !== '0') return paint('red', cell);
-    if (c === 6 && cell !== '0') return paint('yellow', cell);
-    if (c === 2 && cell !== '0') return paint('green', cell);
-    return cell;
+    const style = c >= 2 && cell !== '0' ? STATUS_STYLE[FINDING_STATUSES[c - 2]!] : undefined;
+    return style ? paint(style, cell) : cell;
   }));
 
   const byRule = new Map<string, Finding[]>();
