@@ -5,7 +5,7 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { FindingStatus, ResourceType, Severity } from '../vocabulary.js';
 
 // Severities, statuses and resource types are defined once in the vocabulary module.
-export { SEVERITIES, SEVERITY_RANK, FINDING_STATUSES } from '../vocabulary.js';
+export { SEVERITY_RANK, FINDING_STATUSES } from '../vocabulary.js';
 export type { Severity, FindingStatus, ResourceType } from '../vocabulary.js';
 
 export interface RuleMeta {
