@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DirectoryModel } from '../snapshot/model.js';
 import { evaluateUser, prepareEngine } from '../coverage/engine.js';
-import { TARGETS, TARGET_LABELS, isHealthy, type Target } from '../coverage/types.js';
+import { TARGETS, TARGET_LABELS, painter, stateStyle, type Target } from '../vocabulary.js';
 import { describeGrant } from '../rules/azure-tier.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadFromArgs } from './load.js';
@@ -58,10 +58,9 @@ export async function explainCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const c = useColor(process.stdout);
-  const paint = (code: number, s: string) => (c ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const paint = painter(useColor(process.stdout));
   const L: string[] = [];
-  L.push(paint(1, `${user.userPrincipalName ?? user.id}`) + ` (${user.id})`);
+  L.push(paint('bold', `${user.userPrincipalName ?? user.id}`) + ` (${user.id})`);
   L.push(`  type: ${user.userType ?? 'Member'}${model.guestKind(user) ? ` (${model.guestKind(user)})` : ''}; ${model.isEnabled(user) ? 'enabled' : 'DISABLED (rules report it notApplicable)'}`);
   L.push(`  groups: ${groups.length ? groups.map((g) => (g.path.length > 1 ? `${g.displayName} (via ${g.path.slice(0, -1).join(' > ')})` : g.displayName)).join(', ') : 'none'}`);
   const roleText = (list: typeof roles.active) => list.map((r) => `${r.roleName}${r.directoryScopeId !== '/' ? ` [scope ${r.directoryScopeId}]` : ''}${r.viaGroupId ? ` via group ${model.groupName(r.viaGroupId)}` : ''}`).join(', ') || 'none';
@@ -72,12 +71,12 @@ export async function explainCommand(argv: string[]): Promise<number> {
   for (const t of targets) {
     const cell = ev.coverage[t];
     L.push('');
-    const state = isHealthy(cell.state) ? paint(32, cell.state.toUpperCase()) : paint(31, cell.state.toUpperCase());
-    L.push(`${paint(1, t)} — ${TARGET_LABELS[t]}: ${state}${cell.mechanisms.length ? ` via ${cell.mechanisms.join(', ')}` : ''}`);
+    const state = paint(stateStyle(cell.state), cell.state.toUpperCase());
+    L.push(`${paint('bold', t)} — ${TARGET_LABELS[t]}: ${state}${cell.mechanisms.length ? ` via ${cell.mechanisms.join(', ')}` : ''}`);
     L.push(`  ${cell.reason}`);
-    if (cell.uncertain) L.push(paint(33, `  could be ${cell.uncertain.optimisticState} with the missing data: ${cell.uncertain.missing.join('; ')}`));
+    if (cell.uncertain) L.push(paint('yellow', `  could be ${cell.uncertain.optimisticState} with the missing data: ${cell.uncertain.missing.join('; ')}`));
     for (const s of ev.trace![t]) {
-      const mark = ['enforces', 'blocks', 'trustedLocationBypass'].includes(s.outcome) ? paint(32, '✓') : ['userExcluded', 'targetExcluded', 'conditional', 'reportOnly'].includes(s.outcome) ? paint(33, '!') : paint(90, '·');
+      const mark = ['enforces', 'blocks', 'trustedLocationBypass'].includes(s.outcome) ? paint('green', '✓') : ['userExcluded', 'targetExcluded', 'conditional', 'reportOnly'].includes(s.outcome) ? paint('yellow', '!') : paint('gray', '·');
       L.push(`  ${mark} ${s.policyName} [${s.policyState}] ${s.outcome}: ${s.detail}`);
     }
   }

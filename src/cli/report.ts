@@ -13,7 +13,8 @@ import { failsGate, type Report } from '../report/report.js';
 import { FINDING_STATUSES } from '../rules/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { forEachLine } from '../snapshot/lines.js';
-import { SEVERITIES, reportOptions, writeOutputs } from './scan.js';
+import { reportOptions, writeOutputs } from './scan.js';
+import { SEVERITIES } from '../vocabulary.js';
 
 export const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
 

@@ -4,7 +4,8 @@ import { evaluateSnapshot } from '../evaluate.js';
 import { buildReport, failsGate, type Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
-import type { Severity } from '../rules/types.js';
+import { loadExplainers } from '../report/explainers.js';
+import { SEVERITIES, type Severity } from '../vocabulary.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,6 @@ Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
-
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -107,9 +106,10 @@ export function outputTargets(formatArgs: string[] | undefined, outputArgs: stri
 }
 
 export async function writeOutputs(report: Report, targets: { format: Format; output: string | undefined }[], limit: number): Promise<void> {
+  const explainers = await loadExplainers(report.rules.map((r) => r.id));
   for (const t of targets) {
     const toStdout = !t.output || t.output === '-';
-    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit }));
+    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit, explainers }));
   }
 }
 

@@ -6,18 +6,18 @@
  * coverage) gives the reported state; the optimistic one tells whether the unknowns could change the
  * verdict. This keeps "a missing permission never turns into a clean report" exact and cheap.
  *
- * Scale: a user's coverage depends only on a small set of facts ("tokens"): the policy-referenced
- * user id, groups and roles the user matches, guest kind, per-user MFA state and security-defaults
- * admin role. Users with the same tokens share one evaluation (and the same cell objects), so a
- * million-user tenant costs one evaluation per distinct token set plus a cheap token scan per user —
- * not users × policies × targets. Only the group path of an exclusion is per user.
+ * Scale: a user's coverage depends only on a small set of facts, the user's signature: the match keys
+ * (match-keys.ts: the policy-referenced user id, groups and roles the user matches), guest kind,
+ * per-user MFA state and security-defaults admin role. Users with the same signature share one
+ * evaluation (and the same cell objects), so a million-user tenant costs one evaluation per distinct
+ * signature plus a cheap match-key scan per user — not users × policies × targets. Only the group path of an exclusion is per user.
  */
 import type { GraphUser } from '../snapshot/types.js';
 import type { DataGap, DirectoryModel } from '../snapshot/model.js';
 import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../snapshot/wellknown.js';
 import { analyzePolicy, type PolicyFacts } from './policy.js';
 import { matchAssignment } from './assignment.js';
-import { buildAssignments, type PolicyAssignment, type TokenTable } from './tokens.js';
+import { buildAssignments, type MatchKeyTable, type PolicyAssignment } from './match-keys.js';
 import {
   STATE_RANK, TARGETS, TARGET_LABELS, isHealthy,
   type CoverageCell, type CoverageState, type Mechanism, type PolicyTraceStep, type Target, type Tri, type UserCoverage,
@@ -29,10 +29,10 @@ export interface EngineContext {
   securityDefaults: Tri;
   securityDefaultsGap?: DataGap;
   caGap?: DataGap;
-  /** Per policy: who its assignment includes / excludes, as token sets (undefined when it cannot apply). */
+  /** Per policy: who its assignment includes / excludes, as match keys (undefined when it cannot apply). */
   assignments: (PolicyAssignment | undefined)[];
-  tokens: TokenTable;
-  /** Evaluations shared by every user with the same token signature. */
+  matchKeys: MatchKeyTable;
+  /** Evaluations shared by every user with the same signature. */
   cache: Map<string, SignatureEvaluation>;
 }
 
@@ -41,9 +41,9 @@ export function prepareEngine(model: DirectoryModel): EngineContext {
   const caGap = model.gap('conditionalAccessPolicies');
   const policies = caGap ? [] : (model.snapshot.conditionalAccessPolicies ?? []).map((p) => analyzePolicy(p, model));
   const securityDefaults: Tri = sdGap ? 'unknown' : model.snapshot.securityDefaults!.isEnabled ? 'yes' : 'no';
-  const { assignments, tokens } = buildAssignments(model, policies);
+  const { assignments, matchKeys } = buildAssignments(model, policies);
   return {
-    model, policies, securityDefaults, assignments, tokens, cache: new Map(),
+    model, policies, securityDefaults, assignments, matchKeys, cache: new Map(),
     ...(sdGap ? { securityDefaultsGap: sdGap } : {}),
     ...(caGap ? { caGap } : {}),
   };
@@ -278,7 +278,7 @@ function evaluateSignature(ctx: EngineContext, facts: SignatureFacts): Signature
   return { facts, coverage, perUserTargets };
 }
 
-function factsFor(ctx: EngineContext, user: GraphUser, tokenSet: Set<number>): SignatureFacts {
+function factsFor(ctx: EngineContext, user: GraphUser, matchKeys: Set<number>): SignatureFacts {
   const { state: perUser, source: perUserSource } = ctx.model.perUserMfaState(user);
   const guestKind = ctx.model.guestKind(user);
   const n = ctx.policies.length;
@@ -292,9 +292,9 @@ function factsFor(ctx: EngineContext, user: GraphUser, tokenSet: Set<number>): S
       excluded[i] = 'no';
       continue;
     }
-    included[i] = a.include.match(tokenSet, guestKind);
-    excluded[i] = a.exclude.match(tokenSet, guestKind);
-    if (included[i] === 'no') eligibleOnly[i] = a.eligibleRoleName(tokenSet);
+    included[i] = a.include.match(matchKeys, guestKind);
+    excluded[i] = a.exclude.match(matchKeys, guestKind);
+    if (included[i] === 'no') eligibleOnly[i] = a.eligibleRoleName(matchKeys);
   }
   const sdAdmin = ctx.securityDefaults !== 'no'
     ? ctx.model.activeTenantRoles(user.id).find((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r.templateId))
@@ -302,14 +302,14 @@ function factsFor(ctx: EngineContext, user: GraphUser, tokenSet: Set<number>): S
   return { included, excluded, eligibleOnly, perUser, perUserSource, ...(sdAdmin ? { sdAdminRole: sdAdmin.roleName } : {}) };
 }
 
-function signatureOf(ctx: EngineContext, user: GraphUser): { key: string; tokens: Set<number> } {
-  const tokens = ctx.tokens.tokensOf(user);
+function signatureOf(ctx: EngineContext, user: GraphUser): { key: string; matchKeys: Set<number> } {
+  const matchKeys = ctx.matchKeys.keysOf(user);
   const { state, source } = ctx.model.perUserMfaState(user);
   const sd = ctx.securityDefaults !== 'no'
     ? ctx.model.activeTenantRoles(user.id).find((r) => SECURITY_DEFAULTS_ADMIN_ROLES.has(r.templateId))?.templateId ?? ''
     : '';
-  const sorted = [...tokens].sort((a, b) => a - b);
-  return { key: `${sorted.join(',')}|${ctx.model.guestKind(user) ?? ''}|${state}|${source === 'default' ? 'd' : ''}|${sd}`, tokens };
+  const sorted = [...matchKeys].sort((a, b) => a - b);
+  return { key: `${sorted.join(',')}|${ctx.model.guestKind(user) ?? ''}|${state}|${source === 'default' ? 'd' : ''}|${sd}`, matchKeys };
 }
 
 export interface UserEvaluation {
@@ -325,10 +325,10 @@ function exclusionVia(ctx: EngineContext, user: GraphUser, i: number): string {
 }
 
 export function evaluateUser(ctx: EngineContext, user: GraphUser, opts: { trace?: boolean } = {}): UserEvaluation {
-  const { key, tokens } = signatureOf(ctx, user);
+  const { key, matchKeys } = signatureOf(ctx, user);
   let ev = ctx.cache.get(key);
   if (!ev) {
-    ev = evaluateSignature(ctx, factsFor(ctx, user, tokens));
+    ev = evaluateSignature(ctx, factsFor(ctx, user, matchKeys));
     ctx.cache.set(key, ev);
   }
   let coverage = ev.coverage;

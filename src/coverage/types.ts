@@ -1,25 +1,9 @@
-/** Coverage vocabulary from spec/coverage.md. */
+/** Coverage results (spec/coverage.md): a cell per (user, target), and explain's policy trace. */
+import type { CoverageState, Mechanism, Target } from '../vocabulary.js';
 
-export const TARGETS = ['azureManagement', 'azurePortal', 'adminPortals', 'office365', 'anyApp'] as const;
-export type Target = (typeof TARGETS)[number];
-
-export const TARGET_LABELS: Record<Target, string> = {
-  azureManagement: 'Azure management (ARM: CLI, PowerShell, IaC, SDKs)',
-  azurePortal: 'Azure portal',
-  adminPortals: 'Microsoft admin portals',
-  office365: 'Office 365',
-  anyApp: 'any app',
-};
-
-/** Strongest first: a cell takes the first state any mechanism produces. */
-export const STATES = ['blocked', 'enforced', 'trustedLocationBypass', 'conditional', 'reportOnly', 'excluded', 'none'] as const;
-export type CoverageState = (typeof STATES)[number];
-export const STATE_RANK: Record<CoverageState, number> = Object.fromEntries(STATES.map((s, i) => [s, STATES.length - i])) as Record<CoverageState, number>;
-
-export const HEALTHY_STATES: ReadonlySet<CoverageState> = new Set(['blocked', 'enforced', 'trustedLocationBypass']);
-export const isHealthy = (s: CoverageState) => HEALTHY_STATES.has(s);
-
-export type Mechanism = 'securityDefaults' | 'perUserMfa' | 'conditionalAccess';
+// The coverage words (targets, states, mechanisms) are defined once, in the vocabulary module.
+export { TARGETS, TARGET_LABELS, STATES, STATE_RANK, HEALTHY_STATES, isHealthy } from '../vocabulary.js';
+export type { Target, CoverageState, Mechanism } from '../vocabulary.js';
 
 /** Yes / no / cannot tell from the data collected. */
 export type Tri = 'yes' | 'no' | 'unknown';

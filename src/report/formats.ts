@@ -12,31 +12,32 @@ import { writeJunit } from './junit.js';
 import { writeSarif } from './sarif.js';
 import { writeOcsf } from './ocsf.js';
 import { writeMarkdown } from './markdown.js';
+import type { Explainers } from './explainers.js';
 
 export interface RenderOptions {
   /** ANSI colour allowed (terminal output only). */
   color: boolean;
   /** Unhealthy accounts listed per rule in human summaries. */
   limit: number;
+  /** Rule explainers the HTML and Markdown reports show per rule (loadExplainers); none when absent. */
+  explainers?: Explainers;
 }
 
 export interface Format {
   name: string;
-  /** File extension for `--output-dir` style defaults. */
-  extension: string;
   description: string;
   render(report: Report, write: Sink, opts: RenderOptions): Promise<void>;
 }
 
 export const FORMATS: readonly Format[] = [
-  { name: 'table', extension: 'txt', description: 'terminal summary', render: async (r, write, o) => write(renderTable(r, o)) },
-  { name: 'json', extension: 'json', description: 'the report contract (rules.md)', render: (r, write) => writeJsonReport(r, write) },
-  { name: 'csv', extension: 'csv', description: 'one row per finding (RFC 4180)', render: (r, write) => writeCsv(r, write) },
-  { name: 'junit', extension: 'xml', description: 'JUnit XML: a test suite per rule, a test case per resource', render: (r, write) => writeJunit(r, write) },
-  { name: 'sarif', extension: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r, write) => writeSarif(r, write) },
-  { name: 'ocsf', extension: 'jsonl', description: 'OCSF Detection Finding events, one JSON line per unhealthy finding', render: (r, write) => writeOcsf(r, write) },
-  { name: 'markdown', extension: 'md', description: 'summary for a CI step summary or PR comment', render: (r, write, o) => writeMarkdown(r, write, o) },
-  { name: 'html', extension: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write) => (await import('./html.js')).renderHtmlReport(r, write) },
+  { name: 'table', description: 'terminal summary', render: async (r, write, o) => write(renderTable(r, o)) },
+  { name: 'json', description: 'the report contract (rules.md)', render: (r, write) => writeJsonReport(r, write) },
+  { name: 'csv', description: 'one row per finding (RFC 4180)', render: (r, write) => writeCsv(r, write) },
+  { name: 'junit', description: 'JUnit XML: a test suite per rule, a test case per resource', render: (r, write) => writeJunit(r, write) },
+  { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r, write) => writeSarif(r, write) },
+  { name: 'ocsf', description: 'OCSF Detection Finding events, one JSON line per unhealthy finding', render: (r, write) => writeOcsf(r, write) },
+  { name: 'markdown', description: 'summary for a CI step summary or PR comment', render: (r, write, o) => writeMarkdown(r, write, o) },
+  { name: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write, o) => (await import('./html.js')).renderHtmlReport(r, write, o) },
 ];
 
 export function findFormat(name: string): Format | undefined {

@@ -11,6 +11,8 @@
  * - mfaguard-cells:      [state index, mechanisms[], policy ids[], reason string index, uncertain|0]
  * - mfaguard-strings:    interned strings
  * - mfaguard-meta:       tenant, summary, rules (with remediation), vocabularies, stats
+ * - template#explainer-<rule index> (only for rules with an explainer): static markup the drill-down
+ *   clones under each of the rule's findings
  *
  * Written as a string (not compiled TypeScript) because the project builds with tsc only, without DOM
  * types; test/report/html.test.ts runs it in Chromium. It must not contain backticks or "${".
@@ -37,7 +39,6 @@ export const HTML_CLIENT_JS = String.raw`(function () {
     var ST_UNHEALTHY = STATUSES.indexOf('unhealthy'), ST_UNKNOWN = STATUSES.indexOf('unknown');
     var STATUS_ORDER = ['unhealthy', 'unknown', 'exempt', 'healthy', 'notApplicable'].map(function (s) { return STATUSES.indexOf(s); });
     var STATUS_RANK = []; STATUS_ORDER.forEach(function (s, i) { STATUS_RANK[s] = i; });
-    var SEV_RANK = SEVS.map(function (s) { return s === 'high' ? 0 : s === 'medium' ? 1 : 2; });
     var nf = new Intl.NumberFormat('en-US');
     function fmt(n) { return nf.format(n); }
 
@@ -189,6 +190,8 @@ export const HTML_CLIENT_JS = String.raw`(function () {
           h('div', null, statusBadge(st), ' ', sevBadge(SEVS[f[2]]), ' ', h('b', null, r.title), ' ', h('code', { class: 'hint' }, r.id)),
           h('div', { class: 'why' }, STR[f[4]]));
         if ((st === 'unhealthy' || st === 'unknown') && r.remediation) div.appendChild(h('div', { class: 'fix' }, h('b', null, 'How to fix: '), r.remediation));
+        var about = $('explainer-' + f[0]);
+        if (about) div.appendChild(about.content.cloneNode(true));
         parts.push(div);
       });
       parts.push(h('h3', null, 'Full explanation'));
@@ -248,8 +251,8 @@ export const HTML_CLIENT_JS = String.raw`(function () {
     var findingOrder = [];
     for (i = 0; i < NF; i++) findingOrder.push(i);
     findingOrder.sort(function (a, b) {
-      var x = F[a], y = F[b];
-      return STATUS_RANK[x[1]] - STATUS_RANK[y[1]] || SEV_RANK[x[2]] - SEV_RANK[y[2]] || x[0] - y[0] || (x[3] - y[3]) || a - b;
+      var x = F[a], y = F[b]; /* severity indexes M.severities, most severe first */
+      return STATUS_RANK[x[1]] - STATUS_RANK[y[1]] || x[2] - y[2] || x[0] - y[0] || (x[3] - y[3]) || a - b;
     });
     function findingRow(fi) {
       var f = F[fi], r = RULES[f[0]];

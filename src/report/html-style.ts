@@ -218,3 +218,15 @@ footer.foot { color: var(--muted); font-size: 12.5px; border-top: 1px solid var(
   .clamp { -webkit-line-clamp: unset; display: block; }
 }
 `;
+
+/** Added only to reports that carry rule explainers, so a report without them keeps its stylesheet. */
+export const EXPLAINER_CSS = String.raw`
+details.explainer { border: 1px solid var(--border); border-radius: 8px; margin: 8px 0 4px; background: var(--surface); }
+details.explainer > summary { cursor: pointer; padding: 6px 12px; color: var(--accent); font-weight: 600; font-size: 13px; }
+details.explainer[open] > summary { border-bottom: 1px solid var(--border); }
+details.explainer .xbody { padding: 4px 14px 8px; font-size: 13.5px; }
+details.explainer .xbody p, details.explainer .xbody ul, details.explainer .xbody ol { margin: 8px 0; }
+details.explainer .xbody .xh { font-weight: 700; }
+details.explainer .xbody pre { background: var(--soft); border-radius: 6px; padding: 8px 10px; overflow: auto; }
+@media print { details.explainer > summary { color: var(--text); } }
+`;

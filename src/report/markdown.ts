@@ -1,19 +1,20 @@
 /**
  * Markdown summary for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request comment: tenant and
  * times, data gaps, coverage by target, the rule table with counts, the first `limit` accounts that
- * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, and a
- * final verdict line. GitHub-flavoured Markdown tables.
+ * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, each with
+ * the rule's explainer when given (collapsed), and a final verdict line. GitHub-flavoured Markdown tables.
  *
  * Everything that comes from the directory (names, reasons) is escaped: Markdown punctuation that
  * could start emphasis, links, code or HTML, and "|", are backslash-escaped; line breaks become <br>,
  * so a cell can never break its table row. Reasons are cut at 280 characters to keep the summary
  * within a PR comment's size; the full text is in the JSON/CSV reports.
  */
-import { STATES, TARGETS, TARGET_LABELS } from '../coverage/types.js';
 import { chunked } from './chunk.js';
+import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
 import type { Report } from './report.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import { FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
 
 const REASON_MAX = 280;
 
@@ -63,11 +64,11 @@ class TopList {
   }
 }
 
-export async function writeMarkdown(report: Report, write: Sink, opts: { limit: number }): Promise<void> {
+export async function writeMarkdown(report: Report, write: Sink, opts: { limit: number; explainers?: Explainers | undefined }): Promise<void> {
   let users = 0;
   for (const _ of report.principals) users++;
   const lists = new Map<string, TopList>();
-  const unhealthyBySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  const unhealthyBySeverity = severityCounts();
   let unhealthy = 0;
   let unknown = 0;
   for (const f of report.findings) {
@@ -102,13 +103,15 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   await out.push('\nStates, strongest first; the first three are healthy.\n\n');
 
   await out.push('### Rules\n\n');
-  await out.push(row(['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown']));
-  await out.push(row(['---', '---', '--:', '--:', '--:', '--:', '--:']));
+  await out.push(row(['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])]));
+  await out.push(row(['---', '---', ...FINDING_STATUSES.map(() => '--:')]));
   for (const r of report.rules) {
     const s = report.summary.rules[r.id];
-    const n = (k: 'healthy' | 'unhealthy' | 'exempt' | 'notApplicable' | 'unknown') => String(s?.[k] ?? 0);
-    const bad = s && s.unhealthy > 0 ? `**${n('unhealthy')}**` : n('unhealthy');
-    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, n('healthy'), bad, n('exempt'), n('notApplicable'), n('unknown')]));
+    const counts = FINDING_STATUSES.map((st) => {
+      const n = String(s?.[st] ?? 0);
+      return st === 'unhealthy' && s && s.unhealthy > 0 ? `**${n}**` : n;
+    });
+    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, ...counts]));
   }
   await out.push('\n');
 
@@ -130,12 +133,14 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
       }
       if (list.count > list.items.length) await out.push(`… and ${list.count - list.items.length} more (all of them are in the JSON and CSV reports).\n\n`);
       if (rule) await out.push(`**Fix:** ${mdEscape(rule.remediation)}\n\n`);
+      const explainer = opts.explainers?.get(id);
+      if (explainer !== undefined) await out.push(`<details><summary>About this rule / how to fix</summary>\n\n${explainerMarkdown(explainer)}\n\n</details>\n\n`);
       await out.push('</details>\n\n');
     }
   }
 
   await out.push('---\n\n');
-  const sev = (['high', 'medium', 'low'] as const).filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
+  const sev = SEVERITIES_MOST_SEVERE_FIRST.filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
   const unknownNote = unknown ? ` · ${unknown} unknown (data missing)` : '';
   await out.push(unhealthy
     ? `**❌ ${unhealthy} unhealthy finding${unhealthy === 1 ? '' : 's'}** (${sev})${unknownNote}\n`

@@ -24,7 +24,8 @@ import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import type { Severity } from '../vocabulary.js';
 
 export const OCSF_VERSION = '1.3.0';
 export const DETECTION_FINDING = { class_uid: 2004, class_name: 'Detection Finding', category_uid: 2, category_name: 'Findings' } as const;

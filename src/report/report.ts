@@ -1,9 +1,10 @@
 /** The JSON report contract of spec/rules.md, built from an evaluation. */
 import type { Evaluation } from '../evaluate.js';
 import { norm, type DataGap } from '../snapshot/model.js';
-import { STATES, TARGETS, type CoverageState, type Target, type UserCoverage } from '../coverage/types.js';
+import type { UserCoverage } from '../coverage/types.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
-import { FINDING_STATUSES, type Finding, type FindingStatus, type Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import { FINDING_STATUSES, SEVERITY_RANK, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
   id: string;
@@ -82,6 +83,5 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
 /** Exit-code gate: is there an unhealthy finding at or above the severity? */
 export function failsGate(report: Report, failOn: Severity | undefined): boolean {
   if (!failOn) return false;
-  const rank = { low: 1, medium: 2, high: 3 } as const;
-  return report.findings.some((f) => f.status === 'unhealthy' && rank[f.severity] >= rank[failOn]);
+  return report.findings.some((f) => f.status === 'unhealthy' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
 }

@@ -30,7 +30,8 @@ import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import type { Severity } from '../vocabulary.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const FINGERPRINT_KEY = 'mfaguardFinding/v1';

@@ -1,6 +1,6 @@
 /** Terminal report: a summary per rule, coverage per target, then the accounts that need attention. */
-import { STATES, TARGETS, isHealthy, type CoverageState } from '../coverage/types.js';
 import type { Finding } from '../rules/types.js';
+import { FINDING_STATUSES, SEVERITY_STYLE, STATES, STATUS_COLUMNS, STATUS_STYLE, TARGETS, painter, stateStyle, type CoverageState } from '../vocabulary.js';
 import type { Report } from './report.js';
 
 export interface TableOptions {
@@ -9,11 +9,8 @@ export interface TableOptions {
   limit: number;
 }
 
-const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
-type Paint = (style: keyof typeof codes, s: string) => string;
-
 export function renderTable(report: Report, opts: TableOptions): string {
-  const paint: Paint = (style, s) => (opts.color ? `\x1b[${codes[style]}m${s}\x1b[0m` : s);
+  const paint = painter(opts.color);
   const lines: string[] = [];
   const t = report.tenant;
   lines.push(paint('bold', `mfaguard report — ${t.displayName ?? t.id} (${t.id})`));
@@ -28,21 +25,19 @@ export function renderTable(report: Report, opts: TableOptions): string {
   const stateCols: CoverageState[] = [...STATES];
   const head = ['target', ...stateCols];
   const rows = TARGETS.map((target) => [target, ...stateCols.map((s) => String(report.summary.coverage[target][s]))]);
-  lines.push(...grid([head, ...rows], (r, c, cell) => (r === 0 ? paint('bold', cell) : c > 0 && cell !== '0' ? paint(isHealthy(stateCols[c - 1]!) ? 'green' : 'red', cell) : cell)));
+  lines.push(...grid([head, ...rows], (r, c, cell) => (r === 0 ? paint('bold', cell) : c > 0 && cell !== '0' ? paint(stateStyle(stateCols[c - 1]!), cell) : cell)));
   lines.push('');
 
   lines.push(paint('bold', 'Rules'));
-  const ruleHead = ['rule', 'severity', 'healthy', 'unhealthy', 'exempt', 'n/a', 'unknown'];
+  const ruleHead = ['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])];
   const ruleRows = report.rules.map((r) => {
     const s = report.summary.rules[r.id]!;
-    return [r.id, r.severity, String(s.healthy), String(s.unhealthy), String(s.exempt), String(s.notApplicable), String(s.unknown)];
+    return [r.id, r.severity, ...FINDING_STATUSES.map((st) => String(s[st]))];
   });
   lines.push(...grid([ruleHead, ...ruleRows], (r, c, cell) => {
     if (r === 0) return paint('bold', cell);
-    if (c === 3 && cell !== '0') return paint('red', cell);
-    if (c === 6 && cell !== '0') return paint('yellow', cell);
-    if (c === 2 && cell !== '0') return paint('green', cell);
-    return cell;
+    const style = c >= 2 && cell !== '0' ? STATUS_STYLE[FINDING_STATUSES[c - 2]!] : undefined;
+    return style ? paint(style, cell) : cell;
   }));
 
   const byRule = new Map<string, Finding[]>();
@@ -56,8 +51,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
     const list = byRule.get(r.id);
     if (!list?.length) continue;
     lines.push('');
-    const sev = r.severity === 'high' ? paint('red', r.severity) : r.severity === 'medium' ? paint('yellow', r.severity) : paint('gray', r.severity);
-    lines.push(`${paint('bold', r.id)} [${sev}] ${r.title}`);
+    lines.push(`${paint('bold', r.id)} [${paint(SEVERITY_STYLE[r.severity], r.severity)}] ${r.title}`);
     const sorted = [...list].sort((a, b) => (a.status === b.status ? a.resourceName.localeCompare(b.resourceName) : a.status === 'unhealthy' ? -1 : 1));
     for (const f of sorted.slice(0, opts.limit)) {
       const tag = f.status === 'unhealthy' ? paint('red', 'UNHEALTHY') : paint('yellow', 'UNKNOWN  ');

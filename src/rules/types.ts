@@ -2,12 +2,11 @@
 import type { DirectoryModel } from '../snapshot/model.js';
 import type { EngineContext } from '../coverage/engine.js';
 import type { UserCoverage } from '../coverage/types.js';
+import type { FindingStatus, ResourceType, Severity } from '../vocabulary.js';
 
-export type Severity = 'low' | 'medium' | 'high';
-export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
-export type FindingStatus = 'healthy' | 'unhealthy' | 'exempt' | 'notApplicable' | 'unknown';
-export const FINDING_STATUSES: FindingStatus[] = ['healthy', 'unhealthy', 'exempt', 'notApplicable', 'unknown'];
-export type ResourceType = 'user' | 'tenant' | 'policy' | 'servicePrincipal';
+// Severities, statuses and resource types are defined once in the vocabulary module.
+export { SEVERITY_RANK, FINDING_STATUSES } from '../vocabulary.js';
+export type { Severity, FindingStatus, ResourceType } from '../vocabulary.js';
 
 export interface RuleMeta {
   id: string;

@@ -11,7 +11,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSnapshot } from '../../src/evaluate.js';
 import { findFormat } from '../../src/report/formats.js';
-import { renderHtmlReport, scriptJson } from '../../src/report/html.js';
+import { renderHtmlReport } from '../../src/report/html.js';
+import { scriptJson } from '../../src/report/html-escape.js';
+import { loadExplainers, type Explainers } from '../../src/report/explainers.js';
 import { HTML_CLIENT_JS } from '../../src/report/html-client.js';
 import { buildReport, type Report, type ReportPrincipal } from '../../src/report/report.js';
 import type { Finding } from '../../src/rules/types.js';
@@ -32,11 +34,11 @@ const CHROMIUM = process.env.MFAGUARD_CHROMIUM || '/usr/bin/chromium';
 const JLEVERLING = 'adm-jleverling@northwindtraders.com';
 const PAYLOAD = '</script><script>alert(1)</script>';
 
-async function render(report: Report): Promise<{ html: string; chunks: number; largest: number }> {
+async function render(report: Report, explainers?: Explainers): Promise<{ html: string; chunks: number; largest: number }> {
   const chunks: string[] = [];
   await renderHtmlReport(report, (c) => {
     chunks.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
-  });
+  }, explainers ? { explainers } : {});
   return { html: chunks.join(''), chunks: chunks.length, largest: Math.max(...chunks.map((c) => c.length)) };
 }
 
@@ -59,6 +61,9 @@ function dataBlock(html: string, id: string): unknown {
 const cell = (state: CoverageCell['state'], reason: string): CoverageCell => ({ state, mechanisms: [], policies: [], reason });
 const coverage = (state: CoverageCell['state'], reason: string): UserCoverage =>
   Object.fromEntries(TARGETS.map((t) => [t, cell(state, reason)])) as UserCoverage;
+
+/** An explainer that tries to break out of its section. */
+const HOSTILE_EXPLAINERS: Explainers = new Map([['nonprivileged-user-mfa', `# nonprivileged-user-mfa ${PAYLOAD}\n\n**Fix.** <img src=x onerror=alert(2)> \`${PAYLOAD}\`\n`]]);
 
 /** A small hand-made report: one user with a hostile name, one finding each way. */
 function hostileReport(): Report {
@@ -86,8 +91,8 @@ function hostileReport(): Report {
 }
 
 describe('html format (static)', () => {
-  it('is registered as format "html" with extension html', () => {
-    expect(findFormat('html')).toMatchObject({ name: 'html', extension: 'html' });
+  it('is registered as format "html"', () => {
+    expect(findFormat('html')).toMatchObject({ name: 'html' });
   });
 
   it('references no external URL: no src/href/import/url() to http(s) or protocol-relative addresses (works offline)', async () => {
@@ -130,6 +135,32 @@ describe('html format (static)', () => {
     expect(html).toContain('<h1>Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Corp</h1>');
     expect(html).toContain('Fix &lt;b&gt;it&lt;/b&gt;');
     expect(scriptJson('a</script>\u2028&')).toBe('"a\\u003c/script\\u003e\\u2028\\u0026"');
+  });
+
+  it('escapes explainers: their Markdown becomes tags, their HTML stays text', async () => {
+    const { html } = await render(hostileReport(), HOSTILE_EXPLAINERS);
+    expect(html).not.toContain(PAYLOAD);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<p><strong>Fix.</strong> &lt;img src=x onerror=alert(2)&gt; <code>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code></p>');
+    expect(html.match(/<script\b/g)).toHaveLength(6);
+  });
+
+  it('shows each rule\'s explainer in its card and as a template for the drill-down; nothing of it without explainers', async () => {
+    const report = await demoReport();
+    const explainers = await loadExplainers(report.rules.map((r) => r.id));
+    expect([...explainers.keys()]).toEqual(report.rules.map((r) => r.id));
+    const { html } = await render(report, explainers);
+    expect(html.match(/<template id="explainer-\d+"><details class="explainer">/g)).toHaveLength(report.rules.length);
+    const cards = html.match(/<article class="rulecard[\s\S]*?<\/article>/g)!;
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) expect(card).toContain('<details class="explainer"><summary>About this rule / how to fix</summary>');
+    expect(html).toContain('details.explainer {');
+
+    const plain = (await render(report)).html;
+    expect(plain).not.toContain('<template');
+    expect(plain).not.toContain('class="explainer"');
+    expect(plain).not.toContain('details.explainer');
+    expect(plain.length).toBeLessThan(html.length);
   });
 
   it('the inline script parses and has no "</script" or template syntax', () => {
@@ -180,9 +211,10 @@ describe('html report in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mfaguard-html-'));
     const demoFile = join(dir, 'demo-report.html');
-    await writeFile(demoFile, (await render(await demoReport())).html);
+    const demo = await demoReport();
+    await writeFile(demoFile, (await render(demo, await loadExplainers(demo.rules.map((r) => r.id)))).html);
     const hostileFile = join(dir, 'hostile-report.html');
-    await writeFile(hostileFile, (await render(hostileReport())).html);
+    await writeFile(hostileFile, (await render(hostileReport(), HOSTILE_EXPLAINERS)).html);
     demoUrl = pathToFileURL(demoFile).href;
     hostileUrl = pathToFileURL(hostileFile).href;
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -312,6 +344,21 @@ describe('html report in Chromium', { timeout: 180_000 }, () => {
     expect(await dialog.locator('.drill-target[data-target="azurePortal"]').innerText()).toContain('enforced');
     expect(await dialog.innerText()).toContain('How to fix');
     await page.screenshot({ path: join(ARTIFACTS, 'html-report-drilldown.png') });
+    // every finding carries its rule's explainer, collapsed until asked for
+    const findings = dialog.locator('.finding');
+    expect(await findings.count()).toBeGreaterThan(0);
+    expect(await dialog.locator('.finding details.explainer').count()).toBe(await findings.count());
+    const first = findings.first();
+    const ruleId = await first.locator('code.hint').innerText();
+    const about = first.locator('details.explainer');
+    const isOpen = () => about.evaluate((d) => (d as unknown as { open: boolean }).open);
+    expect(await isOpen()).toBe(false);
+    await about.locator('summary').click();
+    expect(await isOpen()).toBe(true);
+    const explainer = await about.locator('.xbody').innerText();
+    expect(explainer.startsWith(`${ruleId} — `)).toBe(true);
+    expect(explainer).toContain('Fix.');
+    await page.screenshot({ path: join(ARTIFACTS, 'html-report-explainer.png') });
     await page.keyboard.press('Escape');
     await expect(dialog.evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(false);
     // focus went back to the opener; Enter opens it again
@@ -346,7 +393,12 @@ describe('html report in Chromium', { timeout: 180_000 }, () => {
     await page.waitForSelector('html[data-ready]');
     expect(await page.locator('h1').innerText()).toBe(`Evil ${PAYLOAD} Corp`);
     expect(await page.locator('#u-body').innerText()).toContain(`Mallory ${PAYLOAD}`);
-    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(6);
+    await page.locator('#u-body button[data-p]').first().click();
+    const about = page.locator('dialog#drill .finding details.explainer');
+    await about.locator('summary').click();
+    expect(await about.locator('.xbody').innerText()).toContain(`Fix. <img src=x onerror=alert(2)> ${PAYLOAD}`);
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.querySelectorAll('script, img').length)).toBe(6);
   });
 
   it('had no console errors, page errors, dialogs or network requests', () => {

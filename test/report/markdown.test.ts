@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mdEscape } from '../../src/report/markdown.js';
 import type { Report } from '../../src/report/report.js';
+import { loadExplainers } from '../../src/report/explainers.js';
 import { demoReport, emptyReport, lazyReport, render, trickyReport } from './formats-helpers.js';
 
 /** Cells of a GFM table row: split on pipes not preceded by a backslash. */
@@ -95,6 +96,30 @@ describe('markdown', () => {
     expect(md).toContain('<summary><code>orphan-rule</code> (unknown severity): 1 to review — orphan-rule</summary>');
     expect(lastLine(md)).toMatch(/^\*\*❌ 5 unhealthy findings\*\* \(2 high, 1 medium, 2 low\) · 3 unknown \(data missing\)$/);
     expect(mdEscape('a|b\nc')).toBe('a\\|b<br>c');
+  });
+
+  it('shows the rule explainer, collapsed, in each list of accounts when given; nothing else changes', async () => {
+    const explainers = await loadExplainers(demo.rules.map((r) => r.id));
+    const plain = (await render('markdown', demo)).text;
+    const md = (await render('markdown', demo, { explainers })).text;
+    expect(plain).not.toContain('About this rule');
+    const about = /<details><summary>About this rule \/ how to fix<\/summary>\n\n([\s\S]*?)\n\n<\/details>\n\n/g;
+    const sections = [...md.matchAll(about)];
+    const listed = demo.rules.filter((r) => demo.summary.rules[r.id]!.unhealthy + demo.summary.rules[r.id]!.unknown > 0);
+    expect(sections.map((m) => /^\*\*([a-z-]+) — /.exec(m[1]!)?.[1])).toEqual(listed.map((r) => r.id));
+    for (const m of sections) {
+      expect(m[1]).not.toMatch(/^#/m); // the report keeps its own headings
+      expect(m[1]).toMatch(/\*\*Fix\.\*\*/);
+    }
+    expect(md.replace(about, '')).toBe(plain);
+  });
+
+  it('keeps an explainer from opening raw HTML (outside code)', async () => {
+    const explainers = new Map(demo.rules.map((r) => [r.id, `## ${r.id} <b>x</b>\n\n**Fix.** <script>alert(1)</script> \`<code-ok>\`\n`]));
+    const md = (await render('markdown', demo, { explainers })).text;
+    expect(md).not.toContain('<script>');
+    expect(md).not.toContain('<b>x');
+    expect(md).toContain('**Fix.** &lt;script>alert(1)&lt;/script> `<code-ok>`');
   });
 
   it('an empty report: tables, no lists, a green final line', async () => {

@@ -1,9 +1,9 @@
 /**
- * User assignment as token sets. A policy's users condition names user ids, groups, roles and guest
- * kinds; each named thing is a token. A user's tokens are the named things the user matches
- * (transitively for groups, actively at tenant scope for roles). Then "does policy P include user U"
- * is a set intersection over a handful of tokens, and users with equal token sets are
- * indistinguishable to every policy — the engine evaluates them once.
+ * User assignment through match keys. A policy's users condition names user ids, groups, roles (active
+ * or PIM-eligible) and guest kinds; each named user, group or role is a match key. A user's match keys
+ * are the keys the user matches (transitively for groups, actively at tenant scope for roles). Then
+ * "does policy P include user U" is a set intersection over a handful of keys, and users with equal
+ * match keys are indistinguishable to every policy — the engine evaluates them once.
  *
  * Semantics mirror assignment.ts (used for explanations); a test keeps the two in step.
  */
@@ -12,25 +12,26 @@ import { norm, type DataGap, type DirectoryModel, type GuestKind } from '../snap
 import type { PolicyFacts } from './policy.js';
 import type { Tri } from './types.js';
 
-export class TokenTable {
+/** Numbers every match key a policy names; tells which of them a user matches. */
+export class MatchKeyTable {
   private readonly ids = new Map<string, number>();
   private readonly refAncestorsMemo = new Map<string, number[]>();
-  private groupTokens = 0;
-  private roleTokens = 0;
-  private eligibleTokens = 0;
+  private groupKeys = 0;
+  private roleKeys = 0;
+  private eligibleKeys = 0;
 
   constructor(private readonly model: DirectoryModel) {}
 
-  /** Register a token a policy refers to; returns its id. */
+  /** Register a match key a policy refers to; returns its number. */
   intern(kind: 'u' | 'g' | 'r' | 'e', id: string): number {
     const key = `${kind}:${norm(id)}`;
     let n = this.ids.get(key);
     if (n === undefined) {
       n = this.ids.size;
       this.ids.set(key, n);
-      if (kind === 'g') this.groupTokens++;
-      else if (kind === 'r') this.roleTokens++;
-      else if (kind === 'e') this.eligibleTokens++;
+      if (kind === 'g') this.groupKeys++;
+      else if (kind === 'r') this.roleKeys++;
+      else if (kind === 'e') this.eligibleKeys++;
     }
     return n;
   }
@@ -56,20 +57,20 @@ export class TokenTable {
     return out;
   }
 
-  /** The tokens a user matches. */
-  tokensOf(user: GraphUser): Set<number> {
+  /** The match keys a user matches. */
+  keysOf(user: GraphUser): Set<number> {
     const uid = norm(user.id);
     const out = new Set<number>();
     const u = this.lookup('u', uid);
     if (u !== undefined) out.add(u);
-    if (this.groupTokens) for (const g of this.model.parentGroupsOfUser(user)) for (const t of this.refAncestors(g)) out.add(t);
-    if (this.roleTokens) {
+    if (this.groupKeys) for (const g of this.model.parentGroupsOfUser(user)) for (const t of this.refAncestors(g)) out.add(t);
+    if (this.roleKeys) {
       for (const r of this.model.activeTenantRoles(uid)) {
         const t = this.lookup('r', r.templateId);
         if (t !== undefined) out.add(t);
       }
     }
-    if (this.eligibleTokens) {
+    if (this.eligibleKeys) {
       for (const r of this.model.eligibleRoles.get(uid) ?? []) {
         const t = this.lookup('e', r.templateId);
         if (t !== undefined) out.add(t);
@@ -82,16 +83,16 @@ export class TokenTable {
 export class AssignmentSide {
   all = false;
   guestsAll = false;
-  readonly tokens: number[] = [];
+  readonly keys: number[] = [];
   readonly kindsYes = new Set<GuestKind>();
   readonly kindsUnknown = new Set<GuestKind>();
   unknownAll = false;
   readonly gaps: DataGap[] = [];
 
-  match(userTokens: Set<number>, kind: GuestKind | null): Tri {
+  match(userKeys: Set<number>, kind: GuestKind | null): Tri {
     if (this.all) return 'yes';
     if (kind && (this.guestsAll || this.kindsYes.has(kind))) return 'yes';
-    for (const t of this.tokens) if (userTokens.has(t)) return 'yes';
+    for (const k of this.keys) if (userKeys.has(k)) return 'yes';
     if (this.unknownAll || (kind && this.kindsUnknown.has(kind))) return 'unknown';
     return 'no';
   }
@@ -101,31 +102,31 @@ export interface PolicyAssignment {
   include: AssignmentSide;
   exclude: AssignmentSide;
   /** Name of an included role the user holds only as PIM-eligible, if any. */
-  eligibleRoleName(userTokens: Set<number>): string | undefined;
+  eligibleRoleName(userKeys: Set<number>): string | undefined;
 }
 
 function buildSide(
-  model: DirectoryModel, tokens: TokenTable, users: string[], groups: string[], roles: string[], guests: GuestsOrExternalUsers | null | undefined,
+  model: DirectoryModel, keys: MatchKeyTable, users: string[], groups: string[], roles: string[], guests: GuestsOrExternalUsers | null | undefined,
 ): AssignmentSide {
   const side = new AssignmentSide();
   for (const raw of users) {
     const u = norm(raw);
     if (u === 'all') side.all = true;
     else if (u === 'guestsorexternalusers') side.guestsAll = true;
-    else if (u !== 'none') side.tokens.push(tokens.intern('u', u));
+    else if (u !== 'none') side.keys.push(keys.intern('u', u));
   }
   if (groups.length) {
     if (!model.has('groupMembers')) {
       side.unknownAll = true;
       side.gaps.push(model.gap('groupMembers')!);
-    } else for (const g of groups) side.tokens.push(tokens.intern('g', g));
+    } else for (const g of groups) side.keys.push(keys.intern('g', g));
   }
   if (roles.length) {
     if (!model.has('roleAssignments')) {
       side.unknownAll = true;
       side.gaps.push(model.gap('roleAssignments')!);
     } else {
-      for (const r of roles) side.tokens.push(tokens.intern('r', r));
+      for (const r of roles) side.keys.push(keys.intern('r', r));
       if (roles.some((r) => model.rolesThroughUnreadableGroups.has(norm(r)))) {
         side.unknownAll = true;
         side.gaps.push(model.gap('groupMembers')!);
@@ -150,20 +151,20 @@ function buildSide(
 
 export function buildAssignments(model: DirectoryModel, policies: PolicyFacts[]): {
   assignments: (PolicyAssignment | undefined)[];
-  tokens: TokenTable;
+  matchKeys: MatchKeyTable;
 } {
-  const tokens = new TokenTable(model);
+  const matchKeys = new MatchKeyTable(model);
   const assignments = policies.map((f): PolicyAssignment | undefined => {
     if (f.state === 'disabled' || f.ignoredBecause) return undefined;
     const u = f.policy.conditions?.users;
     if (!u) return { include: new AssignmentSide(), exclude: new AssignmentSide(), eligibleRoleName: () => undefined };
-    const include = buildSide(model, tokens, u.includeUsers ?? [], u.includeGroups ?? [], u.includeRoles ?? [], u.includeGuestsOrExternalUsers);
-    const exclude = buildSide(model, tokens, u.excludeUsers ?? [], u.excludeGroups ?? [], u.excludeRoles ?? [], u.excludeGuestsOrExternalUsers);
-    const eligible = (u.includeRoles ?? []).map((r) => ({ token: tokens.intern('e', r), name: model.roleName(r) }));
+    const include = buildSide(model, matchKeys, u.includeUsers ?? [], u.includeGroups ?? [], u.includeRoles ?? [], u.includeGuestsOrExternalUsers);
+    const exclude = buildSide(model, matchKeys, u.excludeUsers ?? [], u.excludeGroups ?? [], u.excludeRoles ?? [], u.excludeGuestsOrExternalUsers);
+    const eligible = (u.includeRoles ?? []).map((r) => ({ key: matchKeys.intern('e', r), name: model.roleName(r) }));
     return {
       include, exclude,
-      eligibleRoleName: (userTokens) => eligible.find((e) => userTokens.has(e.token))?.name,
+      eligibleRoleName: (userKeys) => eligible.find((e) => userKeys.has(e.key))?.name,
     };
   });
-  return { assignments, tokens };
+  return { assignments, matchKeys };
 }

@@ -1,5 +1,5 @@
 /**
- * The engine decides assignment through token sets (tokens.ts); explanations use assignment.ts.
+ * The engine decides assignment through match keys (match-keys.ts); explanations use assignment.ts.
  * Both must agree on every (user, policy) — here over the demo tenant and deliberately awkward cases.
  */
 import { readFileSync } from 'node:fs';
@@ -16,13 +16,13 @@ function agree(snap: Snapshot) {
   const ctx = prepareEngine(model);
   let compared = 0;
   for (const u of model.users) {
-    const tokens = ctx.tokens.tokensOf(u);
+    const keys = ctx.matchKeys.keysOf(u);
     const kind = model.guestKind(u);
     ctx.policies.forEach((f, i) => {
       const a = ctx.assignments[i];
       if (!a) return;
       const m = matchAssignment(model, f.policy, u);
-      expect({ user: u.userPrincipalName, policy: f.name, inc: a.include.match(tokens, kind), exc: a.exclude.match(tokens, kind) })
+      expect({ user: u.userPrincipalName, policy: f.name, inc: a.include.match(keys, kind), exc: a.exclude.match(keys, kind) })
         .toEqual({ user: u.userPrincipalName, policy: f.name, inc: m.included.tri, exc: m.excluded.tri });
       compared++;
     });
@@ -30,7 +30,7 @@ function agree(snap: Snapshot) {
   return compared;
 }
 
-describe('token-set assignment agrees with the explaining matcher', () => {
+describe('match-key assignment agrees with the explaining matcher', () => {
   it('on every user × policy of the demo tenant', () => {
     const demo = parseSnapshotObject(JSON.parse(readFileSync(new URL('../../demo/tenant.json', import.meta.url), 'utf8'))).snapshot;
     expect(agree(demo)).toBeGreaterThan(1000);

@@ -1,0 +1,102 @@
+/**
+ * mfaguard's vocabulary, defined once: severities, finding statuses, coverage targets and states, the
+ * words reports use for them, and terminal colours. Pure data and string helpers (no I/O), imported
+ * by the core, the renderers and the CLI. The meanings are the contracts of spec/rules.md (severities,
+ * statuses, resource types) and spec/coverage.md (targets, states, mechanisms).
+ *
+ * Format-specific encodings of a severity (SARIF level, OCSF severity_id) stay in their format
+ * module: they are mappings to someone else's vocabulary, typed by `Severity` so none can be missed.
+ */
+
+// --- Severities (spec/rules.md) ---
+
+/** Least severe first: the order `--fail-on` lists them and ranks them. */
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** Higher is more severe. */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i + 1])) as Record<Severity, number>;
+/** Most severe first: the order human reports list and sort them. */
+export const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = [...SEVERITIES].reverse();
+
+/** A zero count per severity (summaries count unhealthy findings by severity). */
+export const severityCounts = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
+// --- Findings (spec/rules.md) ---
+
+/** The order of the report's per-rule summary counts. */
+export const FINDING_STATUSES = ['healthy', 'unhealthy', 'exempt', 'notApplicable', 'unknown'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+export const STATUS_LABELS: Record<FindingStatus, string> = { healthy: 'healthy', unhealthy: 'unhealthy', exempt: 'exempt', notApplicable: 'not applicable', unknown: 'unknown' };
+/** A status as a narrow count column heading. */
+export const STATUS_COLUMNS: Record<FindingStatus, string> = { ...STATUS_LABELS, notApplicable: 'n/a' };
+
+export type ResourceType = 'user' | 'tenant' | 'policy' | 'servicePrincipal';
+
+// --- Coverage (spec/coverage.md) ---
+
+export const TARGETS = ['azureManagement', 'azurePortal', 'adminPortals', 'office365', 'anyApp'] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** A target in a sentence (coverage reasons, explain, Markdown). */
+export const TARGET_LABELS: Record<Target, string> = {
+  azureManagement: 'Azure management (ARM: CLI, PowerShell, IaC, SDKs)',
+  azurePortal: 'Azure portal',
+  adminPortals: 'Microsoft admin portals',
+  office365: 'Office 365',
+  anyApp: 'any app',
+};
+/** A target as a column or row heading (HTML report), with `TARGET_HINTS` saying what it stands for. */
+export const TARGET_NAMES: Record<Target, string> = {
+  azureManagement: 'Azure management', azurePortal: 'Azure portal', adminPortals: 'Admin portals', office365: 'Office 365', anyApp: 'Any app',
+};
+export const TARGET_HINTS: Record<Target, string> = {
+  azureManagement: 'ARM: CLI, PowerShell, IaC, SDKs, REST',
+  azurePortal: 'portal.azure.com, Entra admin center',
+  adminPortals: 'M365, Exchange, Intune, Defender, Purview…',
+  office365: 'Exchange, SharePoint, Teams…',
+  anyApp: 'an ordinary app no policy names',
+};
+
+/** Strongest first: a cell takes the first state any mechanism produces. */
+export const STATES = ['blocked', 'enforced', 'trustedLocationBypass', 'conditional', 'reportOnly', 'excluded', 'none'] as const;
+export type CoverageState = (typeof STATES)[number];
+/** Higher is stronger. */
+export const STATE_RANK: Record<CoverageState, number> = Object.fromEntries(STATES.map((s, i) => [s, STATES.length - i])) as Record<CoverageState, number>;
+
+export const HEALTHY_STATES: ReadonlySet<CoverageState> = new Set(['blocked', 'enforced', 'trustedLocationBypass']);
+export const isHealthy = (s: CoverageState) => HEALTHY_STATES.has(s);
+
+export const STATE_LABELS: Record<CoverageState, string> = {
+  blocked: 'blocked', enforced: 'enforced', trustedLocationBypass: 'trusted-location bypass', conditional: 'conditional',
+  reportOnly: 'report-only', excluded: 'excluded', none: 'none',
+};
+export const STATE_HELP: Record<CoverageState, string> = {
+  blocked: 'an unconditional policy blocks access',
+  enforced: 'MFA is always required',
+  trustedLocationBypass: 'MFA required except from trusted locations',
+  conditional: 'MFA only under narrower conditions',
+  reportOnly: 'only report-only policies would require MFA',
+  excluded: 'a policy would require MFA but the user or target is excluded',
+  none: 'nothing requires MFA',
+};
+
+export type Mechanism = 'securityDefaults' | 'perUserMfa' | 'conditionalAccess';
+export const MECHANISM_LABELS: Record<Mechanism, string> = { securityDefaults: 'security defaults', perUserMfa: 'per-user MFA', conditionalAccess: 'Conditional Access' };
+
+// --- Terminal colours ---
+
+const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
+export type TerminalStyle = keyof typeof ANSI;
+export type Paint = (style: TerminalStyle, text: string) => string;
+
+/** Styles text with ANSI SGR codes when `enabled` (a colour terminal), else returns it unchanged. */
+export function painter(enabled: boolean): Paint {
+  return enabled ? (style, text) => `\x1b[${ANSI[style]}m${text}\x1b[0m` : (_style, text) => text;
+}
+
+/** How a severity stands out in a terminal. */
+export const SEVERITY_STYLE: Record<Severity, TerminalStyle> = { high: 'red', medium: 'yellow', low: 'gray' };
+/** How a non-zero count of findings in a status stands out in a terminal. */
+export const STATUS_STYLE: Partial<Record<FindingStatus, TerminalStyle>> = { healthy: 'green', unhealthy: 'red', unknown: 'yellow' };
+/** Healthy coverage green, anything else red. */
+export const stateStyle = (s: CoverageState): TerminalStyle => (isHealthy(s) ? 'green' : 'red');
