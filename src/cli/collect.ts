@@ -1,10 +1,10 @@
-/** `mfaguard collect`: read a tenant from Microsoft Graph / ARM into a snapshot directory. */
+/** `mfaguard collect`: flags → library collect() (a tenant from Microsoft Graph / ARM into a snapshot directory). */
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
 import { CLOUDS, isCloudName } from '../collect/clouds.js';
-import type { CollectOptions, CollectResult } from '../collect/collect.js';
+import { collect, type CollectOptions } from '../app/collect.js';
 import { InputError, UsageError } from '../errors.js';
 
 export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or domain (default AZURE_TENANT_ID)
@@ -65,8 +65,8 @@ export const COLLECT_ARG_OPTIONS = {
 
 type CollectArgValues = { [K in keyof typeof COLLECT_ARG_OPTIONS]?: (typeof COLLECT_ARG_OPTIONS)[K]['type'] extends 'string' ? string : boolean };
 
-/** Turns parsed flags into collector options (validation errors are usage errors). */
-export function collectOptionsFrom(values: CollectArgValues, out: string): CollectOptions {
+/** Turns parsed flags into collector options, all but the output directory (validation errors are usage errors). */
+export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOptions, 'out'> {
   const auth = (values.auth ?? 'default') as AuthMode;
   if (!AUTH_MODES.includes(auth)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}`);
   const cloud = values.cloud ?? 'AzureCloud';
@@ -92,7 +92,6 @@ export function collectOptionsFrom(values: CollectArgValues, out: string): Colle
   const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const am = values['auth-methods-for'];
   return {
-    out,
     resume: !!values.resume,
     tenant: values.tenant,
     auth,
@@ -112,11 +111,6 @@ export function collectOptionsFrom(values: CollectArgValues, out: string): Colle
   };
 }
 
-export async function runCollect(opts: CollectOptions): Promise<CollectResult> {
-  const { collectTenant } = await import('../collect/collect.js');
-  return collectTenant(opts);
-}
-
 export async function collectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -129,6 +123,6 @@ export async function collectCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('missing --out DIR (where the snapshot is written)');
-  await runCollect(collectOptionsFrom(values, values.out));
+  await collect({ ...collectOptionsFrom(values), out: values.out });
   return 0;
 }

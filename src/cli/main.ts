@@ -7,6 +7,7 @@ import { collectCommand, COLLECT_HELP } from './collect.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
+import { installStdioErrorHandlers } from './output.js';
 
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
 
@@ -25,6 +26,7 @@ Run "mfaguard help scan", "mfaguard help collect", "mfaguard help demo" or "mfag
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  installStdioErrorHandlers();
   try {
     switch (command) {
       case 'scan': return await scanCommand(rest);

@@ -2,6 +2,7 @@
 import type { DirectoryModel } from '../snapshot/model.js';
 import type { EngineContext } from '../coverage/engine.js';
 import type { UserCoverage } from '../coverage/types.js';
+import type { SignInEvidence } from '../evidence/types.js';
 
 export type Severity = 'low' | 'medium' | 'high';
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
@@ -40,9 +41,17 @@ export interface RuleContext {
   engine: EngineContext;
   /** Coverage of every user, keyed by lower-case object id. */
   coverage: Map<string, UserCoverage>;
+  /** Sign-in facts (spec/signins.md), when sign-in logs were given; rules with `needsSignIns` always get it. */
+  evidence?: SignInEvidence;
 }
 
 export interface Rule {
   meta: RuleMeta;
-  evaluate(ctx: RuleContext): Finding[];
+  /**
+   * The rule reads `ctx.evidence`. Without evidence the evaluator does not call it and reports one
+   * `unknown` finding instead: missing data is never a clean report (spec/rules.md).
+   */
+  needsSignIns?: boolean;
+  /** Synchronous unless the rule awaits evidence: the evaluator awaits only rules that return a promise. */
+  evaluate(ctx: RuleContext): Finding[] | Promise<Finding[]>;
 }
