@@ -1,6 +1,7 @@
 /** `mfaguard collect`: flags → library collect() (a tenant from Microsoft Graph / ARM into a snapshot directory). */
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
+import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
 import { CLOUDS, isCloudName } from '../collect/clouds.js';
@@ -27,7 +28,7 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
   --verbose               also log every retry
   --quiet                 only warnings and errors`;
 
-export const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
+const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
 
 Read the tenant's users, groups, roles, Conditional Access, security defaults, per-user MFA state,
 registration details and Azure RBAC into a snapshot directory (manifest.json + *.ndjson) that
@@ -111,7 +112,7 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
   };
 }
 
-export async function collectCommand(argv: string[]): Promise<number> {
+async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -126,3 +127,10 @@ export async function collectCommand(argv: string[]): Promise<number> {
   await collect({ ...collectOptionsFrom(values), out: values.out });
   return 0;
 }
+
+export const collectCommand: Command = {
+  name: 'collect',
+  usage: 'mfaguard collect --out DIR [--tenant T] [--auth MODE] [--cloud NAME] [--resume] ...',
+  help: COLLECT_HELP,
+  run: runCollectCommand,
+};

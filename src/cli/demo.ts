@@ -2,13 +2,14 @@
  * `mfaguard demo`: flags → library runDemo() (emulator + live collection + scan; the bundled tenant
  * offline when the emulator is not installed) → the report(s), as `scan` writes them.
  */
+import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
 import { printWarning } from './output.js';
 import { finishScan, reportOptions } from './scan.js';
 
-export const DEMO_HELP = `Usage: mfaguard demo [options]
+const DEMO_HELP = `Usage: mfaguard demo [options]
 
 Start a local emulator of Microsoft Graph, Azure Resource Manager and the Entra ID token endpoint
 (loopback only) holding the bundled demo tenant (Northwind Traders), collect it live with the same
@@ -22,7 +23,7 @@ of the repository (devkit/emulator); an installed package scans the bundled tena
   --log-format FMT       collector logs: text (default) or json
   --quiet                no collector progress`;
 
-export async function demoCommand(argv: string[]): Promise<number> {
+async function runDemoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -68,3 +69,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
   }
   return finishScan(result, targets, failOn, limit);
 }
+
+export const demoCommand: Command = {
+  name: 'demo',
+  usage: 'mfaguard demo [--format FORMAT] [--output FILE] ...   (live collection from a built-in emulator, then scan)',
+  help: DEMO_HELP,
+  run: runDemoCommand,
+};

@@ -1,4 +1,5 @@
 /** `mfaguard explain`: flags → library explainUser() → text or JSON on stdout. */
+import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { explainUser, explanationJson, explanationText } from '../app/explain.js';
 import { TARGETS, type Target } from '../coverage/types.js';
@@ -6,14 +7,14 @@ import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
 import { printWarning, useColor } from './output.js';
 
-export const EXPLAIN_HELP = `Usage: mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET] [--format text|json]
+const EXPLAIN_HELP = `Usage: mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET] [--format text|json]
 
 Show why a user is (not) covered by MFA: groups, roles, Azure access, every mechanism and every
 Conditional Access policy considered, per target.
 
   --target TARGET   one of ${TARGETS.join(', ')} (default: all)`;
 
-export async function explainCommand(argv: string[]): Promise<number> {
+async function runExplainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -37,3 +38,10 @@ export async function explainCommand(argv: string[]): Promise<number> {
   process.stdout.write(text + '\n');
   return 0;
 }
+
+export const explainCommand: Command = {
+  name: 'explain',
+  usage: 'mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET]',
+  help: EXPLAIN_HELP,
+  run: runExplainCommand,
+};

@@ -3,6 +3,7 @@
  * in any format, without the snapshot and without re-evaluating. The library's readReport validates
  * it against the report contract first; a bad file exits 2 with a message naming the file and the key.
  */
+import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { readReport } from '../app/read-report.js';
 import { failsGate, redactSavedReport } from '../app/report.js';
@@ -10,7 +11,7 @@ import { FORMATS } from '../report/formats.js';
 import { UsageError } from '../errors.js';
 import { reportOptions, writeOutputs } from './scan.js';
 
-export const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
+const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
 
 Render a saved JSON report (mfaguard scan --format json) again, without re-evaluating.
 
@@ -23,7 +24,7 @@ Render a saved JSON report (mfaguard scan --format json) again, without re-evalu
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-export async function reportCommand(argv: string[]): Promise<number> {
+async function runReportCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -50,3 +51,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
   await writeOutputs(report, targets, limit);
   return failsGate(report, failOn) ? 1 : 0;
 }
+
+export const reportCommand: Command = {
+  name: 'report',
+  usage: 'mfaguard report --from REPORT.json [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]',
+  help: REPORT_HELP,
+  run: runReportCommand,
+};

@@ -1,4 +1,5 @@
 /** `mfaguard scan`: flags → library scan() → the report(s) on stdout or in files, exit code from the severity gate. */
+import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { scan, type ScanResult } from '../app/scan.js';
 import { renderReport } from '../app/output.js';
@@ -11,7 +12,7 @@ import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom } from './collect.js';
 import { printWarning, useColor, withOutput } from './output.js';
 
-export const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
+const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
 
 Evaluate MFA coverage of every user and run the rule catalog.
 
@@ -30,7 +31,7 @@ ${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-export async function scanCommand(argv: string[]): Promise<number> {
+async function runScanCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -111,3 +112,10 @@ export function reportOptions(values: { format?: string[] | undefined; output?: 
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
   return { targets, failOn, limit };
 }
+
+export const scanCommand: Command = {
+  name: 'scan',
+  usage: 'mfaguard scan (--snapshot PATH | --demo | --tenant T) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]',
+  help: SCAN_HELP,
+  run: runScanCommand,
+};
