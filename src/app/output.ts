@@ -76,7 +76,8 @@ export async function writeFileAtomically(path: string, produce: (write: Sink) =
     await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
     await rename(tmp, path);
   } catch (err) {
-    out.destroy();
+    // The stream may still be opening (creating) the file: remove it only once the stream is closed.
+    if (!out.closed) await new Promise<void>((resolve) => { out.once('close', () => resolve()); out.destroy(); });
     await rm(tmp, { force: true });
     throw err;
   }

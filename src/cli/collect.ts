@@ -1,12 +1,12 @@
 /** `mfaguard collect`: flags → library collect() (a tenant from Microsoft Graph / ARM into a snapshot directory). */
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
 import { CLOUDS, isCloudName } from '../collect/clouds.js';
 import { collect, type CollectOptions } from '../app/collect.js';
 import { InputError, UsageError } from '../errors.js';
+import type { Command } from './command.js';
 
 export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or domain (default AZURE_TENANT_ID)
   --auth MODE             ${AUTH_MODES.join(' | ')} (default: default)

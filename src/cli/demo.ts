@@ -2,12 +2,12 @@
  * `mfaguard demo`: flags → library runDemo() (emulator + live collection + scan; the bundled tenant
  * offline when the emulator is not installed) → the report(s), as `scan` writes them.
  */
-import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
 import { printWarning } from './output.js';
 import { finishScan, reportOptions } from './scan.js';
+import type { Command } from './command.js';
 
 const DEMO_HELP = `Usage: mfaguard demo [options]
 

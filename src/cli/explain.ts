@@ -1,11 +1,11 @@
 /** `mfaguard explain`: flags → library explainUser() → text or JSON on stdout. */
-import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { explainUser, explanationJson, explanationText } from '../app/explain.js';
 import { TARGETS, type Target } from '../coverage/types.js';
 import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
 import { printWarning, useColor } from './output.js';
+import type { Command } from './command.js';
 
 const EXPLAIN_HELP = `Usage: mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET] [--format text|json]
 

@@ -3,13 +3,13 @@
  * in any format, without the snapshot and without re-evaluating. The library's readReport validates
  * it against the report contract first; a bad file exits 2 with a message naming the file and the key.
  */
-import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { readReport } from '../app/read-report.js';
 import { failsGate, redactSavedReport } from '../app/report.js';
 import { FORMATS } from '../report/formats.js';
 import { UsageError } from '../errors.js';
 import { reportOptions, writeOutputs } from './scan.js';
+import type { Command } from './command.js';
 
 const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
 

@@ -1,8 +1,7 @@
 /** `mfaguard scan`: flags → library scan() → the report(s) on stdout or in files, exit code from the severity gate. */
-import type { Command } from './command.js';
 import { parseArgs } from 'node:util';
 import { scan, type ScanResult } from '../app/scan.js';
-import { renderReport } from '../app/output.js';
+import { DEFAULT_LIST_LIMIT, renderReport } from '../app/output.js';
 import { SEVERITIES, failsGate } from '../app/report.js';
 import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
@@ -11,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom } from './collect.js';
 import { printWarning, useColor, withOutput } from './output.js';
+import type { Command } from './command.js';
 
 const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
 
@@ -108,7 +108,7 @@ export function reportOptions(values: { format?: string[] | undefined; output?: 
   const targets = outputTargets(values.format, values.output);
   const failOn = values['fail-on'] as Severity | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  const limit = values.limit === undefined ? 25 : Number(values.limit);
+  const limit = values.limit === undefined ? DEFAULT_LIST_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
   return { targets, failOn, limit };
 }
