@@ -1,13 +1,16 @@
 /**
  * The pure pipeline: snapshot -> directory model -> per-user coverage -> findings.
- * No I/O here; the CLI and other adapters call this.
+ * No I/O here; the library (src/app) and other adapters call this. Rules run synchronously unless a
+ * rule returns a promise (it awaits sign-in evidence): `evaluateSnapshot` is the synchronous fast
+ * path for the built-in catalog, `evaluateSnapshotAsync` awaits only the rules that need it.
  */
 import type { Snapshot } from './snapshot/types.js';
 import { DirectoryModel, norm, type DataGap } from './snapshot/model.js';
 import { evaluateUser, prepareEngine, type EngineContext } from './coverage/engine.js';
 import type { UserCoverage } from './coverage/types.js';
+import type { SignInEvidence } from './evidence/types.js';
 import { RULES } from './rules/registry.js';
-import type { Finding, Rule } from './rules/types.js';
+import type { Finding, Rule, RuleContext } from './rules/types.js';
 import { scopeGapFinding } from './rules/common.js';
 import type { CollectionKey } from './snapshot/types.js';
 
@@ -27,13 +30,25 @@ const TRACKED: CollectionKey[] = [
   'securityDefaults', 'userRegistrationDetails',
 ];
 
-export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RULES): Evaluation {
+/** The missing sign-in evidence, as a data gap (the key sign-in logs have in a snapshot). */
+const NO_SIGN_IN_EVIDENCE: DataGap = { key: 'signIns', reason: 'no sign-in evidence was given (sign-in logs not collected or imported)' };
+
+function prepare(snapshot: Snapshot, evidence: SignInEvidence | undefined): RuleContext {
   const model = new DirectoryModel(snapshot);
   const engine = prepareEngine(model);
   const coverage = new Map<string, UserCoverage>();
   for (const user of model.users) coverage.set(norm(user.id), evaluateUser(engine, user).coverage);
-  const ctx = { model, engine, coverage };
-  const findings = rules.flatMap((r) => r.evaluate(ctx));
+  return evidence ? { model, engine, coverage, evidence } : { model, engine, coverage };
+}
+
+/** A rule's findings, or the `unknown` finding that replaces them when the evidence it needs is missing. */
+function runRule(rule: Rule, ctx: RuleContext): Finding[] | Promise<Finding[]> {
+  if (rule.needsSignIns && !ctx.evidence) return scopeGapFinding(rule.meta, ctx, [NO_SIGN_IN_EVIDENCE], 'Sign-in facts this rule needs');
+  return rule.evaluate(ctx);
+}
+
+function finish(ctx: RuleContext, rules: readonly Rule[], findings: Finding[]): Evaluation {
+  const { model, engine, coverage } = ctx;
   // Without the user list no user rule can name its scope: say so once per rule instead of reporting nothing.
   const usersGap = model.gap('users');
   if (usersGap) {
@@ -43,4 +58,30 @@ export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RU
   }
   const dataGaps = TRACKED.map((k) => model.gap(k)).filter((g): g is DataGap => !!g);
   return { model, engine, coverage, findings, rules, dataGaps };
+}
+
+/** Evaluates with synchronous rules (the built-in catalog); a rule that returns a promise is an error here. */
+export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RULES): Evaluation {
+  const ctx = prepare(snapshot, undefined);
+  const findings = rules.flatMap((r) => {
+    const out = runRule(r, ctx);
+    if (!Array.isArray(out)) throw new Error(`rule ${r.meta.id} is asynchronous: evaluate with evaluateSnapshotAsync`);
+    return out;
+  });
+  return finish(ctx, rules, findings);
+}
+
+export interface EvaluateOptions {
+  rules?: readonly Rule[];
+  /** Sign-in facts for the rules that need them. */
+  evidence?: SignInEvidence;
+}
+
+/** Evaluates with any rules, awaiting those that return a promise; findings keep the catalog's order. */
+export async function evaluateSnapshotAsync(snapshot: Snapshot, opts: EvaluateOptions = {}): Promise<Evaluation> {
+  const rules = opts.rules ?? RULES;
+  const ctx = prepare(snapshot, opts.evidence);
+  const results = rules.map((r) => runRule(r, ctx));
+  const findings = results.some((x) => !Array.isArray(x)) ? (await Promise.all(results)).flat() : (results as Finding[][]).flat();
+  return finish(ctx, rules, findings);
 }

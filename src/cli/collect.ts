@@ -1,11 +1,12 @@
-/** `mfaguard collect`: read a tenant from Microsoft Graph / ARM into a snapshot directory. */
+/** `mfaguard collect`: flags → library collect() (a tenant from Microsoft Graph / ARM into a snapshot directory). */
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
 import { CLOUDS, isCloudName } from '../collect/clouds.js';
-import type { CollectOptions, CollectResult } from '../collect/collect.js';
+import { collect, type CollectOptions } from '../app/collect.js';
 import { InputError, UsageError } from '../errors.js';
+import type { Command } from './command.js';
 
 export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or domain (default AZURE_TENANT_ID)
   --auth MODE             ${AUTH_MODES.join(' | ')} (default: default)
@@ -27,7 +28,7 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
   --verbose               also log every retry
   --quiet                 only warnings and errors`;
 
-export const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
+const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
 
 Read the tenant's users, groups, roles, Conditional Access, security defaults, per-user MFA state,
 registration details and Azure RBAC into a snapshot directory (manifest.json + *.ndjson) that
@@ -65,8 +66,8 @@ export const COLLECT_ARG_OPTIONS = {
 
 type CollectArgValues = { [K in keyof typeof COLLECT_ARG_OPTIONS]?: (typeof COLLECT_ARG_OPTIONS)[K]['type'] extends 'string' ? string : boolean };
 
-/** Turns parsed flags into collector options (validation errors are usage errors). */
-export function collectOptionsFrom(values: CollectArgValues, out: string): CollectOptions {
+/** Turns parsed flags into collector options, all but the output directory (validation errors are usage errors). */
+export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOptions, 'out'> {
   const auth = (values.auth ?? 'default') as AuthMode;
   if (!AUTH_MODES.includes(auth)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}`);
   const cloud = values.cloud ?? 'AzureCloud';
@@ -92,7 +93,6 @@ export function collectOptionsFrom(values: CollectArgValues, out: string): Colle
   const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const am = values['auth-methods-for'];
   return {
-    out,
     resume: !!values.resume,
     tenant: values.tenant,
     auth,
@@ -112,12 +112,7 @@ export function collectOptionsFrom(values: CollectArgValues, out: string): Colle
   };
 }
 
-export async function runCollect(opts: CollectOptions): Promise<CollectResult> {
-  const { collectTenant } = await import('../collect/collect.js');
-  return collectTenant(opts);
-}
-
-export async function collectCommand(argv: string[]): Promise<number> {
+async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -129,6 +124,13 @@ export async function collectCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('missing --out DIR (where the snapshot is written)');
-  await runCollect(collectOptionsFrom(values, values.out));
+  await collect({ ...collectOptionsFrom(values), out: values.out });
   return 0;
 }
+
+export const collectCommand: Command = {
+  name: 'collect',
+  usage: 'mfaguard collect --out DIR [--tenant T] [--auth MODE] [--cloud NAME] [--resume] ...',
+  help: COLLECT_HELP,
+  run: runCollectCommand,
+};

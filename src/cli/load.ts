@@ -1,15 +1,10 @@
-import { loadSnapshot, type LoadResult } from '../snapshot/load.js';
+/** --snapshot PATH / --demo, as a library snapshot source. */
+import type { SnapshotSource } from '../app/source.js';
 import { UsageError } from '../errors.js';
 
-import { demoSnapshotPath } from '../package.js';
-
-export const DEMO_SNAPSHOT = demoSnapshotPath();
-
-export async function loadFromArgs(values: { snapshot?: string | undefined; demo?: boolean | undefined }): Promise<LoadResult & { path: string }> {
+export function sourceFromArgs(values: { snapshot?: string | undefined; demo?: boolean | undefined }): SnapshotSource {
   if (values.snapshot && values.demo) throw new UsageError('give either --snapshot PATH or --demo, not both');
-  const path = values.demo ? DEMO_SNAPSHOT : values.snapshot;
-  if (!path) throw new UsageError('missing --snapshot PATH (or --demo for the bundled demo tenant)');
-  const result = await loadSnapshot(path);
-  for (const w of result.warnings) process.stderr.write(`mfaguard: warning: ${w}\n`);
-  return { ...result, path };
+  if (values.demo) return { demo: true };
+  if (!values.snapshot) throw new UsageError('missing --snapshot PATH (or --demo for the bundled demo tenant)');
+  return { path: values.snapshot };
 }

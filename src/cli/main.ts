@@ -1,52 +1,50 @@
 /** Entry point: dispatch to a command; map errors to exit codes (2 = usage/input, never a stack trace). */
 import { InputError, UsageError } from '../errors.js';
-import { scanCommand, SCAN_HELP } from './scan.js';
-import { explainCommand, EXPLAIN_HELP } from './explain.js';
-import { reportCommand, REPORT_HELP } from './report.js';
-import { collectCommand, COLLECT_HELP } from './collect.js';
-import { demoCommand, DEMO_HELP } from './demo.js';
+import type { Command } from './command.js';
+import { scanCommand } from './scan.js';
+import { explainCommand } from './explain.js';
+import { reportCommand } from './report.js';
+import { collectCommand } from './collect.js';
+import { demoCommand } from './demo.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
+import { installStdioErrorHandlers } from './output.js';
 
+/** Every command, in the order `mfaguard help` lists them. */
+const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand];
+
+const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
 
 Usage:
-  mfaguard scan (--snapshot PATH | --demo | --tenant T) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
-  mfaguard collect --out DIR [--tenant T] [--auth MODE] [--cloud NAME] [--resume] ...
-  mfaguard demo [--format FORMAT] [--output FILE] ...   (live collection from a built-in emulator, then scan)
-  mfaguard report --from REPORT.json [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]
-  mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET]
+${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
   mfaguard help [COMMAND]
   mfaguard --version
 
 Formats: ${FORMATS.map((f) => f.name).join(', ')} (--format may be repeated, each with its --output).
-Run "mfaguard help scan", "mfaguard help collect", "mfaguard help demo" or "mfaguard help report" for details.`;
-
+Run ${COMMANDS.slice(0, -1).map(quoteHelp).join(', ')} or ${quoteHelp(COMMANDS.at(-1)!)} for details.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  installStdioErrorHandlers();
   try {
-    switch (command) {
-      case 'scan': return await scanCommand(rest);
-      case 'explain': return await explainCommand(rest);
-      case 'report': return await reportCommand(rest);
-      case 'collect': return await collectCommand(rest);
-      case 'demo': return await demoCommand(rest);
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return await command.run(rest);
+    switch (name) {
       case undefined:
       case 'help':
       case '--help':
       case '-h': {
-        const topic = rest[0];
-        const topics: Record<string, string> = { scan: SCAN_HELP, explain: EXPLAIN_HELP, report: REPORT_HELP, collect: COLLECT_HELP, demo: DEMO_HELP };
-        process.stdout.write((topic !== undefined && Object.hasOwn(topics, topic) ? topics[topic]! : HELP) + '\n');
-        return command === undefined ? 2 : 0;
+        const topic = COMMANDS.find((c) => c.name === rest[0]);
+        process.stdout.write((topic ? topic.help : HELP) + '\n');
+        return name === undefined ? 2 : 0;
       }
       case '--version':
       case '-v':
         process.stdout.write(packageVersion() + '\n');
         return 0;
       default:
-        throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+        throw new UsageError(`unknown command "${name}"\n\n${HELP}`);
     }
   } catch (err) {
     if (err instanceof InputError) {

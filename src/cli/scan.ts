@@ -1,20 +1,18 @@
-/** `mfaguard scan`: load a snapshot, evaluate, write the report(s), gate on severity. */
+/** `mfaguard scan`: flags → library scan() → the report(s) on stdout or in files, exit code from the severity gate. */
 import { parseArgs } from 'node:util';
-import { evaluateSnapshot } from '../evaluate.js';
-import { buildReport, failsGate, type Report } from '../report/report.js';
+import { scan, type ScanResult } from '../app/scan.js';
+import { DEFAULT_LIST_LIMIT, renderReport } from '../app/output.js';
+import { SEVERITIES, failsGate } from '../app/report.js';
+import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
-import { pseudonymTable, redactReport } from '../report/redact.js';
-import { loadExplainers } from '../report/explainers.js';
-import { SEVERITIES, type Severity } from '../vocabulary.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Severity } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
-import { loadFromArgs } from './load.js';
-import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, runCollect } from './collect.js';
-import { useColor, withOutput } from './output.js';
+import { sourceFromArgs } from './load.js';
+import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom } from './collect.js';
+import { printWarning, useColor, withOutput } from './output.js';
+import type { Command } from './command.js';
 
-export const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
+const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
 
 Evaluate MFA coverage of every user and run the rule catalog.
 
@@ -33,7 +31,7 @@ ${COLLECT_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on threshold reached, 2 usage or input error.`;
 
-export async function scanCommand(argv: string[]): Promise<number> {
+async function runScanCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -63,36 +61,29 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
-  let tempDir: string | undefined;
-  let snapshotPath = values.snapshot;
-  if (live) {
-    if (values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
-    const dir = values['save-snapshot'] ?? (tempDir = await mkdtemp(join(tmpdir(), 'mfaguard-scan-')));
-    await runCollect(collectOptionsFrom(values, dir));
-    snapshotPath = dir;
-  }
-  let loaded;
-  try {
-    loaded = await loadFromArgs({ snapshot: snapshotPath, demo: values.demo });
-  } finally {
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
-  }
-  const { snapshot } = loaded;
-  const evaluation = evaluateSnapshot(snapshot);
-  let report: Report = buildReport(evaluation);
-  if (values.redact) {
-    const table = pseudonymTable(evaluation.model.users.map((u) => ({ id: u.id, emails: evaluation.model.emailsOf(u) })));
-    report = redactReport(report, table);
-  }
+  if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
+  const result = await scan({
+    source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),
+    redact: !!values.redact,
+    onWarning: printWarning,
+  });
+  return finishScan(result, targets, failOn, limit);
+}
+
+/** Writes the outputs, notes missing collections, and turns the --fail-on gate into the exit code. */
+export async function finishScan(result: ScanResult, targets: OutputTarget[], failOn: Severity | undefined, limit: number): Promise<number> {
+  const { report, dataGaps } = result;
   await writeOutputs(report, targets, limit);
-  if (report.dataGaps.length) {
-    process.stderr.write(`mfaguard: note: ${report.dataGaps.length} collection(s) missing (${report.dataGaps.map((g) => g.key).join(', ')}); verdicts that depend on them are "unknown"\n`);
+  if (dataGaps.length) {
+    process.stderr.write(`mfaguard: note: ${dataGaps.length} collection(s) missing (${dataGaps.map((g) => g.key).join(', ')}); verdicts that depend on them are "unknown"\n`);
   }
   return failsGate(report, failOn) ? 1 : 0;
 }
 
+export interface OutputTarget { format: Format; output: string | undefined }
+
 /** Pairs each --format with its --output, in order; at most one may go to stdout. */
-export function outputTargets(formatArgs: string[] | undefined, outputArgs: string[] | undefined): { format: Format; output: string | undefined }[] {
+export function outputTargets(formatArgs: string[] | undefined, outputArgs: string[] | undefined): OutputTarget[] {
   const formats = formatArgs ?? ['table'];
   const outputs = outputArgs ?? [];
   if (outputs.length > formats.length) throw new UsageError('more --output than --format values: give one --format per --output');
@@ -105,11 +96,10 @@ export function outputTargets(formatArgs: string[] | undefined, outputArgs: stri
   return targets;
 }
 
-export async function writeOutputs(report: Report, targets: { format: Format; output: string | undefined }[], limit: number): Promise<void> {
-  const explainers = await loadExplainers(report.rules.map((r) => r.id));
+export async function writeOutputs(report: Report, targets: OutputTarget[], limit: number): Promise<void> {
   for (const t of targets) {
     const toStdout = !t.output || t.output === '-';
-    await withOutput(t.output, (write) => t.format.render(report, write, { color: toStdout && useColor(process.stdout), limit, explainers }));
+    await withOutput(t.output, (write) => renderReport(report, t.format, write, { color: toStdout && useColor(process.stdout), limit }));
   }
 }
 
@@ -118,7 +108,14 @@ export function reportOptions(values: { format?: string[] | undefined; output?: 
   const targets = outputTargets(values.format, values.output);
   const failOn = values['fail-on'] as Severity | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-  const limit = values.limit === undefined ? 25 : Number(values.limit);
+  const limit = values.limit === undefined ? DEFAULT_LIST_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a non-negative integer');
   return { targets, failOn, limit };
 }
+
+export const scanCommand: Command = {
+  name: 'scan',
+  usage: 'mfaguard scan (--snapshot PATH | --demo | --tenant T) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]',
+  help: SCAN_HELP,
+  run: runScanCommand,
+};

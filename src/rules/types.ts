@@ -3,6 +3,7 @@ import type { DirectoryModel } from '../snapshot/model.js';
 import type { EngineContext } from '../coverage/engine.js';
 import type { UserCoverage } from '../coverage/types.js';
 import type { FindingStatus, ResourceType, Severity } from '../vocabulary.js';
+import type { SignInEvidence } from '../evidence/types.js';
 
 // Severities, statuses and resource types are defined once in the vocabulary module.
 export { SEVERITY_RANK, FINDING_STATUSES } from '../vocabulary.js';
@@ -39,9 +40,17 @@ export interface RuleContext {
   engine: EngineContext;
   /** Coverage of every user, keyed by lower-case object id. */
   coverage: Map<string, UserCoverage>;
+  /** Sign-in facts (spec/signins.md), when sign-in logs were given; rules with `needsSignIns` always get it. */
+  evidence?: SignInEvidence;
 }
 
 export interface Rule {
   meta: RuleMeta;
-  evaluate(ctx: RuleContext): Finding[];
+  /**
+   * The rule reads `ctx.evidence`. Without evidence the evaluator does not call it and reports one
+   * `unknown` finding instead: missing data is never a clean report (spec/rules.md).
+   */
+  needsSignIns?: boolean;
+  /** Synchronous unless the rule awaits evidence: the evaluator awaits only rules that return a promise. */
+  evaluate(ctx: RuleContext): Finding[] | Promise<Finding[]>;
 }

@@ -153,8 +153,14 @@ export function compareSnapshot(snap: Snapshot, label: string, opts: CompareOpti
   if (total > mismatches.length) mismatches.push(`... ${total - mismatches.length} more cell mismatches in [${label}] not shown`);
   const ctxEngine: RuleContext = { model: ev.model, engine: ev.engine, coverage: ev.coverage };
   const ctxRef: RuleContext = { model: ev.model, engine: ev.engine, coverage: refMap };
-  const engineFindings = RULES.flatMap((r) => r.evaluate(ctxEngine));
-  const refFindings = RULES.flatMap((r) => r.evaluate(ctxRef));
+  // The built-in catalog is synchronous (no rule here reads sign-in evidence).
+  const findingsOf = (ctx: RuleContext) => RULES.flatMap((r) => {
+    const out = r.evaluate(ctx);
+    if (!Array.isArray(out)) throw new Error(`rule ${r.meta.id} is asynchronous`);
+    return out;
+  });
+  const engineFindings = findingsOf(ctxEngine);
+  const refFindings = findingsOf(ctxRef);
   const findingMismatches = compareFindings(label, engineFindings, refFindings).slice(0, max);
   return { cells, mismatches, findingMismatches, findings: engineFindings.length };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReportByLines } from '../../src/cli/report.js';
+import { loadReportByLines } from '../../src/app/read-report.js';
 import { evaluateSnapshot } from '../../src/evaluate.js';
 import { writeJsonReport } from '../../src/report/json.js';
 import { buildReport } from '../../src/report/report.js';

@@ -1,0 +1,24 @@
+/** Report-level operations shared by every adapter: severity gate, redaction of a saved report, formats. */
+import { FORMATS, findFormat, type Format } from '../report/formats.js';
+import { pseudonymTable, redactReport } from '../report/redact.js';
+import { failsGate, type Report } from '../report/report.js';
+import { SEVERITIES } from '../vocabulary.js';
+import { UsageError } from '../errors.js';
+
+export { FORMATS, SEVERITIES, failsGate };
+
+/** The output format called `name`; a UsageError listing the formats when there is none. */
+export function formatNamed(name: string): Format {
+  const format = findFormat(name);
+  if (!format) throw new UsageError(`unknown format "${name}" (choose ${FORMATS.map((f) => f.name).join(', ')})`);
+  return format;
+}
+
+/**
+ * Replaces names and UPNs of a saved report with stable pseudonyms (object ids stay). A saved report
+ * knows each user by UPN only; `scan({ redact: true })` also knows their other addresses.
+ */
+export function redactSavedReport(report: Report): Report {
+  const table = pseudonymTable(report.principals.map((p) => ({ id: p.id, emails: p.userPrincipalName ? [p.userPrincipalName] : [] })));
+  return redactReport(report, table);
+}

@@ -1,0 +1,71 @@
+/** `scan`: a snapshot (from a file, memory, the demo, or a live collection) evaluated into a report. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
+import type { SignInEvidence } from '../evidence/types.js';
+import { pseudonymTable, redactReport } from '../report/redact.js';
+import { buildReport, type Report } from '../report/report.js';
+import type { Rule } from '../rules/types.js';
+import type { DataGap } from '../snapshot/model.js';
+import { collect, type CollectOptions, type CollectResult } from './collect.js';
+import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
+
+/** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
+export interface LiveSource {
+  collect: Omit<CollectOptions, 'out'>;
+  saveSnapshot?: string | undefined;
+}
+
+export interface ScanOptions {
+  source: SnapshotSource | LiveSource;
+  /** Replace names and UPNs with stable pseudonyms (object ids stay). */
+  redact?: boolean;
+  /** The rule catalog to run (default: every built-in rule). */
+  rules?: readonly Rule[];
+  /** Sign-in facts for rules that need them; without it those rules report `unknown`. */
+  evidence?: SignInEvidence;
+  /** Called with each warning as soon as it is known (they are also returned). */
+  onWarning?: WarningHandler;
+  /** The report's `generatedAt` (default: now). */
+  now?: Date;
+}
+
+export interface ScanResult {
+  report: Report;
+  evaluation: Evaluation;
+  /** Things a user should know that did not stop the scan (unknown snapshot keys, ignored files). */
+  warnings: string[];
+  /** Collections missing from the snapshot; verdicts that depend on them are `unknown`. */
+  dataGaps: DataGap[];
+  /** The live collection's statistics, when the source was `{ collect }`. */
+  collection?: CollectResult;
+}
+
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const { source } = opts;
+  let loaded;
+  let collection: CollectResult | undefined;
+  if ('collect' in source) {
+    let tempDir: string | undefined;
+    try {
+      const out = source.saveSnapshot ?? (tempDir = await mkdtemp(join(tmpdir(), 'mfaguard-scan-')));
+      collection = await collect({ ...source.collect, out });
+      loaded = await loadSnapshotFrom({ path: out }, opts.onWarning);
+    } finally {
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    }
+  } else {
+    loaded = await loadSnapshotFrom(source, opts.onWarning);
+  }
+  const evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
+    ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+  });
+  let report = buildReport(evaluation, opts.now);
+  if (opts.redact) {
+    const { model } = evaluation;
+    report = redactReport(report, pseudonymTable(model.users.map((u) => ({ id: u.id, emails: model.emailsOf(u) }))));
+  }
+  return { report, evaluation, warnings: loaded.warnings, dataGaps: report.dataGaps, ...(collection ? { collection } : {}) };
+}

@@ -1,0 +1,29 @@
+/**
+ * mfaguard as a library: `import { scan } from 'mfaguard'`. Options in, values or streams out; nothing
+ * here reads argv, writes to the terminal or exits. The CLI (src/cli) is one adapter over these.
+ */
+export { scan, type LiveSource, type ScanOptions, type ScanResult } from './app/scan.js';
+export { loadSnapshotFrom, type LoadedSnapshot, type SnapshotSource, type WarningHandler } from './app/source.js';
+export { collect, type CollectOptions, type CollectResult } from './app/collect.js';
+export { explainUser, explanationJson, explanationText, type ExplainOptions, type Explanation } from './app/explain.js';
+export { readReport, type ReportSource } from './app/read-report.js';
+export { validateReport } from './app/validate-report.js';
+export { FORMATS, SEVERITIES, failsGate, formatNamed, redactSavedReport } from './app/report.js';
+export { DEFAULT_LIST_LIMIT, bufferedSink, renderReport, writeFileAtomically, writeReportFile, type Sink } from './app/output.js';
+export { runDemo, loadDevkitEmulator, type DemoOptions, type DemoResult, type EmulatorHandle, type EmulatorModule } from './app/demo.js';
+export { evaluateSnapshot, evaluateSnapshotAsync, type EvaluateOptions, type Evaluation } from './evaluate.js';
+export { RULES } from './rules/registry.js';
+export { InputError, UsageError } from './errors.js';
+export { packageVersion, TOOL_NAME } from './package.js';
+export { MemorySignInEvidence } from './evidence/memory.js';
+
+export type { Format, RenderOptions } from './report/formats.js';
+export type { Report, ReportPrincipal, ReportRuleInfo } from './report/report.js';
+export type { Finding, FindingStatus, ResourceType, Rule, RuleContext, RuleMeta, Severity } from './rules/types.js';
+export type { Snapshot } from './snapshot/types.js';
+export type { DataGap } from './snapshot/model.js';
+export type { CoverageCell, UserCoverage } from './coverage/types.js';
+export type { CoverageState, Target } from './vocabulary.js';
+export type {
+  AutomationProfile, AutomationSignal, AzureTool, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, SignInEvidence, ToolVersionSignIns, UserAppSignIns,
+} from './evidence/types.js';
