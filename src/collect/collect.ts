@@ -12,13 +12,15 @@
 import type { TokenCredential } from '@azure/identity';
 import { InputError } from '../errors.js';
 import type { TenantInfo, UnavailableEntry } from '../snapshot/types.js';
-import { createCredential, secretsOf, TokenSource, type AuthMode } from './auth.js';
-import { resolveEndpoints, type CloudName } from './clouds.js';
-import { ApiClient, ApiError, errorInfo, redactUrl } from './client.js';
-import { HttpTransport } from './http.js';
-import { backoffMs, retryAfterMs, sleep, type FamilyLimits, type FamilyName } from './limiter.js';
+import { createCredential, secretsOf, TokenSource, type AuthMode } from '../azure/auth.js';
+import { resolveEndpoints, type CloudName } from '../azure/clouds.js';
+import { AzureClient, ApiError, errorInfo } from '../azure/client.js';
+import { HttpTransport } from '../azure/http.js';
+import { redactUrl } from '../azure/journal.js';
+import { backoffMs, retryAfterMs, sleep } from '../azure/rate-budget.js';
+import type { FamilyLimits, FamilyName } from '../azure/rate-limits.js';
 import { Logger, type CollectionStatus, type Sink } from './log.js';
-import { Stage, StageError, type DoneMarker } from './store.js';
+import { Stage, StageError, type DoneMarker } from './checkpoints.js';
 
 export interface CollectOptions {
   /** Output directory (the snapshot; checkpoints live in OUT/.mfaguard-collect while collecting). */
@@ -161,7 +163,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
   }));
   const tokens = new TokenSource(credential, tenantArg);
   const transport = new HttpTransport({ ca: opts.ca, timeoutMs: opts.timeoutMs ?? 100_000 });
-  const client = new ApiClient({
+  const client = new AzureClient({
     endpoints, tokens, transport, limits: opts.limits ?? {}, maxAttempts: opts.maxAttempts ?? 10,
     ...(opts.signal ? { signal: opts.signal } : {}),
     events: {
@@ -284,7 +286,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
       while (url) {
         let page: Record<string, unknown>;
         try {
-          page = await client.getJson({ family, url, cost });
+          page = await client.getJson({ url, cost });
         } catch (err) {
           // A stored skiptoken may have expired: start the collection over once.
           if (resumedCursor && err instanceof ApiError && !err.transient && (err.status === 400 || err.status === 404 || err.status === 410)) {
@@ -327,7 +329,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
     const out: Record<string, unknown>[] = [];
     let url: string | undefined = firstUrl;
     while (url) {
-      const page = await client.getJson({ family, url, cost });
+      const page = await client.getJson({ url, cost });
       if (Array.isArray(page.value)) out.push(...(page.value as Record<string, unknown>[]));
       const next = (page['@odata.nextLink'] ?? page.nextLink) as string | undefined;
       url = next ? client.rebase(next, family) : undefined;
@@ -447,11 +449,11 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
             if (!spec.batch) {
               const t = tasks[0]!;
               const url = t.url.startsWith('/') ? `${prefix}${t.url}` : client.rebase(t.url, 'directory');
-              const res = await client.call({ family: 'directory', url, cost: spec.cost });
+              const res = await client.call({ url, cost: spec.cost });
               settle(t, res.status, res.headers as Record<string, string>, res.json);
             } else {
               const requests = tasks.map((t, i) => ({ id: String(i + 1), method: 'GET', url: t.url }));
-              const res = await client.call({ family: 'directory', method: 'POST', url: `${prefix}/$batch`, body: { requests }, cost: spec.cost * tasks.length });
+              const res = await client.call({ method: 'POST', readOnly: true, url: `${prefix}/$batch`, body: { requests }, cost: spec.cost * tasks.length });
               if (res.status !== 200) {
                 const { code, message } = errorInfo(res.status, res.json);
                 if (res.status === 401 || res.status === 403) failure ??= new Unavailable({ status: res.status, code, message }, true);
@@ -495,7 +497,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
   const perUserMode = opts.perUserMfa ?? 'auto';
 
   const tenantP = run('tenant', async () => {
-    const org = await client.getJson({ family: 'directory', url: g('v1.0', `/organization?${sel(['id', 'displayName', 'verifiedDomains'])}`) });
+    const org = await client.getJson({ url: g('v1.0', `/organization?${sel(['id', 'displayName', 'verifiedDomains'])}`) });
     const o = (Array.isArray(org.value) ? org.value[0] : undefined) as Record<string, unknown> | undefined;
     if (!o || typeof o.id !== 'string') throw new ApiError('GET /organization returned no organization', 200, 'UnexpectedResponse', false);
     const domains = (Array.isArray(o.verifiedDomains) ? o.verifiedDomains : []) as Record<string, unknown>[];
@@ -512,7 +514,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
 
   const countOf = async (what: string): Promise<number | undefined> => {
     try {
-      const res = await client.call({ family: 'directory', url: g('v1.0', `/${what}/$count`), headers: { ConsistencyLevel: 'eventual', accept: 'text/plain' } });
+      const res = await client.call({ url: g('v1.0', `/${what}/$count`), headers: { ConsistencyLevel: 'eventual', accept: 'text/plain' } });
       const n = Number(typeof res.json === 'number' ? res.json : NaN);
       return res.status === 200 && Number.isFinite(n) ? n : undefined;
     } catch {
@@ -561,7 +563,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
     simple('namedLocations', 'ca', g('v1.0', '/identity/conditionalAccess/namedLocations')),
     simple('authenticationStrengthPolicies', 'directory', g('v1.0', '/policies/authenticationStrengthPolicies')),
     run('securityDefaults', async () => {
-      const v = await client.getJson({ family: 'directory', url: g('v1.0', '/policies/identitySecurityDefaultsEnforcementPolicy') });
+      const v = await client.getJson({ url: g('v1.0', '/policies/identitySecurityDefaultsEnforcementPolicy') });
       return { count: 1, value: v };
     }),
   ];
@@ -630,7 +632,7 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
     try {
       do {
         const res = await client.call({
-          family: 'arg', method: 'POST', url: client.armUrl(`/providers/Microsoft.ResourceGraph/resources?api-version=${ARG_API}`),
+          method: 'POST', readOnly: true, url: client.armUrl(`/providers/Microsoft.ResourceGraph/resources?api-version=${ARG_API}`),
           body: {
             query: `authorizationresources | where type =~ '${type}' | project id, name, properties`,
             options: { resultFormat: 'objectArray', $top: 1000, authorizationScopeFilter: 'AtScopeAboveAndBelow', ...(skipToken ? { $skipToken: skipToken } : {}) },
