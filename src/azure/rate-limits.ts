@@ -103,8 +103,6 @@ export const RATE_LIMIT_FAMILIES: readonly RateLimitFamily[] = [
   },
 ];
 
-export const FAMILY_NAMES: readonly FamilyName[] = RATE_LIMIT_FAMILIES.map((f) => f.name);
-
 export function rateLimitFamily(name: FamilyName): RateLimitFamily {
   return RATE_LIMIT_FAMILIES.find((f) => f.name === name)!;
 }

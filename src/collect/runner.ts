@@ -35,6 +35,8 @@ export class CollectionRunner {
   private readonly runs = new Map<string, Promise<DoneMarker | undefined>>();
   /** One pass over a collection's items picks the ids for every per-object collection built on it. */
   private readonly idScans = new Map<string, Promise<Map<string, string[]>>>();
+  /** Read once, when a per-subscription list first needs them. */
+  private subscriptionIds: Promise<string[] | undefined> | undefined;
 
   constructor(
     private readonly ctx: RunContext,
@@ -161,7 +163,6 @@ export class CollectionRunner {
     }
   }
 
-  private subscriptionIds: Promise<string[] | undefined> | undefined;
   private async readSubscriptionIds(): Promise<string[] | undefined> {
     const m = await this.runs.get('subscriptions');
     if (!m || m.unavailable) return undefined;

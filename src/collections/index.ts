@@ -46,7 +46,3 @@ export const COLLECTIONS: readonly CollectionDescriptor[] = [
   azureRoleAssignments,
   classicAdministrators,
 ];
-
-export function collectionDescriptor(key: string): CollectionDescriptor | undefined {
-  return COLLECTIONS.find((c) => c.key === key);
-}
