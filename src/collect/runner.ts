@@ -127,9 +127,12 @@ export class CollectionRunner {
     return m;
   }
 
-  /** Dispatches on the descriptor's source kind. */
+  /** Skips, checks the dependencies, then dispatches on the descriptor's source kind. */
   private async collect(c: CollectionDescriptor, st: CollectionStatus): Promise<Outcome> {
     const { ctx } = this;
+    const skipped = c.skip?.(ctx.options);
+    if (skipped) return { count: 0, skipped: true, note: skipped };
+    for (const d of c.dependsOn ?? []) await this.dependency(d);
     const s = c.source;
     switch (s.kind) {
       case 'graphList': {
@@ -146,9 +149,6 @@ export class CollectionRunner {
         }
       }
       case 'graphPerObject': {
-        const skipped = s.skip?.(ctx.options);
-        if (skipped) return { count: 0, skipped: true, note: skipped };
-        for (const d of c.dependsOn ?? []) await this.dependency(d);
         const ids = await this.idsFor(c);
         if (!ids.length && s.ids.noneNote) return { count: 0, skipped: true, note: s.ids.noneNote };
         const count = await collectPerObject(ctx, c.key, st, { version: s.version, ids, path: s.path, cost: s.cost, shape: s.shape, batch: s.batch(ctx.options) });
@@ -156,10 +156,8 @@ export class CollectionRunner {
       }
       case 'armList':
         return { count: await collectArmList(ctx, c.key, s.path) };
-      case 'armPerSubscription': {
-        for (const d of c.dependsOn ?? []) await this.dependency(d);
+      case 'armPerSubscription':
         return { count: await collectArmPerSubscription(ctx, c.key, s, () => (this.subscriptionIds ??= this.readSubscriptionIds())) };
-      }
     }
   }
 
@@ -179,7 +177,7 @@ export class CollectionRunner {
     if (!scan) {
       const pickers = this.collections.flatMap((d) => {
         const s = d.source;
-        if (s.kind !== 'graphPerObject' || s.ids.from !== from || this.isSkipped(d) || s.skip?.(this.ctx.options)) return [];
+        if (s.kind !== 'graphPerObject' || s.ids.from !== from || this.isSkipped(d) || d.skip?.(this.ctx.options)) return [];
         return [{ key: d.key, pick: s.ids.pick(this.ctx.options) }];
       });
       scan = (async () => {

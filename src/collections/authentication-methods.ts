@@ -13,10 +13,10 @@ export const authenticationMethods: CollectionDescriptor = {
   family: 'directory',
   storage: 'file',
   dependsOn: ['users'],
+  skip: (o) => (o.authMethodsFor === 'none' ? 'not requested' : undefined),
   source: {
     kind: 'graphPerObject', version: 'v1.0', path: (id) => `/users/${id}/authentication/methods`, shape: 'list', cost: 1,
     batch: () => true,
-    skip: (o) => (o.authMethodsFor === 'none' ? 'not requested' : undefined),
     ids: {
       from: 'users',
       pick: (o) => {

@@ -69,8 +69,6 @@ export interface GraphPerObject {
    * With `noneNote`, picking nothing records the collection as skipped (with that note) rather than empty.
    */
   ids: { from: string; pick: (o: CollectionOptions) => (item: Item) => string | undefined; noneNote?: string };
-  /** Not wanted at all under these options: the reason (the collection is recorded as skipped). */
-  skip?: (o: CollectionOptions) => string | undefined;
 }
 
 /** One ARM list over the whole tenant (subscriptions). */
@@ -100,8 +98,10 @@ export interface CollectionDescriptor {
   /** An Azure Resource Manager collection (left out by `--skip azure`). */
   azure?: boolean;
   source: CollectionSource;
-  /** Collections that must be finished first (their items feed this one). */
+  /** Collections that must be finished first (their items feed this one); unreadable ones make this one a 424. */
   dependsOn?: readonly string[];
+  /** Not wanted at all under these options: the reason (the collection is recorded as skipped). */
+  skip?: (o: CollectionOptions) => string | undefined;
   /** How the loader validates it; absent only for `tenant`, which the manifest holds itself. */
   schema?: KeyKind;
   /** Where it is stored: a `<key>.ndjson` file or a manifest property. */

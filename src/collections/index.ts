@@ -1,6 +1,9 @@
 /**
- * Every collection, in display order (progress table, manifest). Adding one: a new `<key>.ts` in
- * this folder exporting a CollectionDescriptor, one line here, and its test (see ARCHITECTURE.md).
+ * Every collection, in display order (progress table, manifest). Adding one (see ARCHITECTURE.md):
+ * a new `<key>.ts` here exporting a CollectionDescriptor (endpoint, family, $select, paging kind,
+ * dependencies, schema), one line in this list, the property on `Snapshot` (src/snapshot/types.ts)
+ * with an accessor on DirectoryModel if rules read it, and a test next to the others in
+ * test/collections/. The runner, the loader, the manifest and the descriptor tests pick it up.
  */
 import { authenticationMethods } from './authentication-methods.js';
 import { authenticationRequirements } from './authentication-requirements.js';

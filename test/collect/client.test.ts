@@ -42,7 +42,7 @@ describe('limiter and helpers', () => {
     }
   });
 
-  it('token bucket: burst up to capacity, then the refill rate; the service can only lower it', () => {
+  it('rate budget: burst up to capacity, then the refill rate; the service can only lower it', () => {
     const b = new RateBudget(5, 0.5);
     for (let i = 0; i < 5; i++) { expect(b.wait(1)).toBe(0); b.take(1); }
     expect(b.wait(1)).toBeGreaterThan(1500);
