@@ -209,7 +209,8 @@ export class AzureClient {
       } catch (err) {
         release();
         if (err instanceof TransportError) record({ phase: 'outcome', attempt, status: 0, code: err.kind, message: err.message });
-        if (err instanceof TransportError && err.retryable && retrySafe(spec, 0, undefined)) {
+        // A refused connection never reached the service: safe to send again, even a write.
+        if (err instanceof TransportError && err.retryable && (err.kind === 'refused' || retrySafe(spec, 0, undefined))) {
           last = { status: 0, code: err.kind, message: err.message };
           const wait = backoffMs(attempt, 500);
           this.noteRetry(familyName, spec, attempt, err.message, wait);
