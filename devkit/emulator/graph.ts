@@ -339,7 +339,12 @@ const simpleGet = (name: string, items: (c: GraphCtx) => Obj[]): Handler => (req
 };
 
 function writeLog(ctx: GraphCtx, req: EmuRequest, res: EmuResponse, extra: Partial<WriteRecord>): void {
-  ctx.stats.write({ time: new Date().toISOString(), method: req.method, path: req.path, status: res.status, body: clone(req.body), ...extra });
+  ctx.stats.write({
+    time: new Date().toISOString(), method: req.method, path: req.path, status: res.status, requestId: req.requestId,
+    ...(req.clientRequestId ? { clientRequestId: req.clientRequestId } : {}),
+    ...(req.headers['if-match'] ? { ifMatch: req.headers['if-match'] } : {}),
+    body: clone(req.body), ...extra,
+  });
 }
 
 function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; before?: unknown; after?: unknown }): EmuResponse {

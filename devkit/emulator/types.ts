@@ -93,6 +93,11 @@ export interface WriteRecord {
   method: string;
   path: string;
   status: number;
+  /** The ids that tie the record to the client's own journal: ours (`request-id`) and the client's. */
+  requestId: string;
+  clientRequestId?: string;
+  /** The If-Match header, when the write was conditional. */
+  ifMatch?: string;
   /** Request body as sent. */
   body: unknown;
   /** What changed: the object before and after (absent for rejected writes). */

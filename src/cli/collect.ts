@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
-import { AUTH_MODES, type AuthMode } from '../collect/auth.js';
-import { CLOUDS, isCloudName } from '../collect/clouds.js';
+import { AUTH_MODES, type AuthMode } from '../azure/auth.js';
+import { CLOUDS, isCloudName } from '../azure/clouds.js';
 import { collect, type CollectOptions } from '../app/collect.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Command } from './command.js';

@@ -3,10 +3,11 @@
  * Pure (no I/O). Ids are compared case-insensitively (Graph is not consistent about case).
  */
 import type {
-  GraphGroup, GraphUser, Snapshot, UnifiedRoleAssignment, UnifiedRoleDefinition, UserRegistrationDetails, CollectionKey,
+  AuthenticationMethod, GraphGroup, GraphUser, Snapshot, UnifiedRoleAssignment, UnifiedRoleDefinition, UserRegistrationDetails, CollectionKey,
 } from './types.js';
 import { BUILTIN_PRIVILEGED_ROLES, SECURITY_DEFAULTS_ADMIN_ROLES } from './wellknown.js';
 import { computeAzureAccess, type AzureAccess } from './azure.js';
+import { isPhishingResistantMethod } from './auth-methods.js';
 
 export const norm = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 const EMPTY: readonly string[] = [];
@@ -379,6 +380,18 @@ export class DirectoryModel {
       for (const [k, v] of Object.entries(this.snapshot.authenticationRequirements ?? {})) this.requirementsIndex.set(norm(k), v);
     }
     return this.requirementsIndex;
+  }
+
+  /** The user's registered authentication methods; undefined when they were not read for this user (usually only break-glass accounts are). */
+  authenticationMethodsOf(user: GraphUser): readonly AuthenticationMethod[] | undefined {
+    if (!this.has('authenticationMethods')) return undefined;
+    const byId = this.snapshot.authenticationMethods!;
+    return Object.hasOwn(byId, user.id) ? byId[user.id] : Object.entries(byId).find(([id]) => norm(id) === norm(user.id))?.[1];
+  }
+
+  /** Whether the user has a phishing-resistant method registered; undefined when unknown. */
+  hasPhishingResistantMethod(user: GraphUser): boolean | undefined {
+    return this.authenticationMethodsOf(user)?.some(isPhishingResistantMethod);
   }
 
   /** Display label for a user in reasons: the UPN when known. */

@@ -2,10 +2,11 @@
  * What each snapshot key must look like. Validation is deliberately shallow but typed where the
  * engine reads: a wrong type there would otherwise turn into a silently wrong verdict.
  */
+import { COLLECTIONS } from '../collections/index.js';
 import { InputError } from '../errors.js';
 
-type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
-/** `name!` = required; dotted names reach into nested objects (validated only when the parent is present). */
+export type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
+/** `name!` = required; dotted names reach into nested objects (validated only when the parent is present), except `@odata.*` annotations. */
 export type ItemSchema = Record<string, FieldType>;
 
 export type KeyKind =
@@ -13,66 +14,13 @@ export type KeyKind =
   | { kind: 'map'; value: 'array' | 'object'; item: ItemSchema }
   | { kind: 'object'; item: ItemSchema };
 
-const caList = (prefix: string, names: string[]): ItemSchema =>
-  Object.fromEntries(names.map((n) => [`${prefix}.${n}`, 'string[]' as FieldType]));
-
+/**
+ * Every snapshot key: the collected ones from their descriptors (src/collections/, one file each, so
+ * a new collection brings its schema along), and the sign-in evidence, which comes from files or Log
+ * Analytics rather than from the collector (spec/signins.md).
+ */
 export const SNAPSHOT_KEYS: Record<string, KeyKind> = {
-  users: {
-    kind: 'array',
-    item: {
-      'id!': 'string', userPrincipalName: 'string', displayName: 'string', mail: 'string', otherMails: 'string[]',
-      userType: 'string', accountEnabled: 'boolean', creationType: 'string', identities: 'object[]',
-      perUserMfaState: 'string',
-    },
-  },
-  groups: { kind: 'array', item: { 'id!': 'string', displayName: 'string', isAssignableToRole: 'boolean' } },
-  groupMembers: { kind: 'map', value: 'array', item: { 'id!': 'string', '@odata.type': 'string' } },
-  servicePrincipals: { kind: 'array', item: { 'id!': 'string', appId: 'string' } },
-  roleDefinitions: { kind: 'array', item: { 'id!': 'string', templateId: 'string', displayName: 'string', isPrivileged: 'boolean' } },
-  roleAssignments: { kind: 'array', item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string' } },
-  roleEligibilitySchedules: {
-    kind: 'array',
-    item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string', status: 'string', scheduleInfo: 'object' },
-  },
-  subscriptions: { kind: 'array', item: { 'subscriptionId!': 'string', displayName: 'string' } },
-  azureRoleDefinitions: {
-    kind: 'array',
-    item: { 'id!': 'string', properties: 'object', 'properties.roleName': 'string', 'properties.permissions': 'object[]', permissions: 'object[]', roleName: 'string' },
-  },
-  azureRoleAssignments: {
-    kind: 'array',
-    item: { 'id!': 'string', 'properties!': 'object', 'properties.principalId!': 'string', 'properties.roleDefinitionId!': 'string', 'properties.principalType': 'string', 'properties.scope': 'string' },
-  },
-  classicAdministrators: {
-    kind: 'array',
-    item: { 'id!': 'string', 'properties!': 'object', 'properties.emailAddress!': 'string', 'properties.role': 'string' },
-  },
-  conditionalAccessPolicies: {
-    kind: 'array',
-    item: {
-      'id!': 'string', displayName: 'string', state: 'string', conditions: 'object', grantControls: 'object',
-      'conditions.users': 'object', 'conditions.applications': 'object', 'conditions.clientAppTypes': 'string[]',
-      'conditions.platforms': 'object', 'conditions.locations': 'object', 'conditions.devices': 'object',
-      'conditions.signInRiskLevels': 'string[]', 'conditions.userRiskLevels': 'string[]', 'conditions.insiderRiskLevels': 'string|string[]',
-      'conditions.users.includeGuestsOrExternalUsers': 'object', 'conditions.users.excludeGuestsOrExternalUsers': 'object',
-      ...caList('conditions.users', ['includeUsers', 'excludeUsers', 'includeGroups', 'excludeGroups', 'includeRoles', 'excludeRoles']),
-      ...caList('conditions.applications', ['includeApplications', 'excludeApplications', 'includeUserActions', 'includeAuthenticationContextClassReferences']),
-      ...caList('conditions.locations', ['includeLocations', 'excludeLocations']),
-      ...caList('conditions.platforms', ['includePlatforms', 'excludePlatforms']),
-      'grantControls.operator': 'string', 'grantControls.builtInControls': 'string[]',
-      'grantControls.customAuthenticationFactors': 'string[]', 'grantControls.termsOfUse': 'string[]',
-      'grantControls.authenticationStrength': 'object',
-    },
-  },
-  namedLocations: { kind: 'array', item: { 'id!': 'string', isTrusted: 'boolean' } },
-  authenticationStrengthPolicies: { kind: 'array', item: { 'id!': 'string', requirementsSatisfied: 'string', allowedCombinations: 'string[]' } },
-  securityDefaults: { kind: 'object', item: { 'isEnabled!': 'boolean' } },
-  authenticationRequirements: { kind: 'map', value: 'object', item: { perUserMfaState: 'string' } },
-  userRegistrationDetails: {
-    kind: 'array',
-    item: { 'id!': 'string', isMfaCapable: 'boolean', isMfaRegistered: 'boolean', methodsRegistered: 'string[]' },
-  },
-  authenticationMethods: { kind: 'map', value: 'array', item: { '@odata.type': 'string' } },
+  ...Object.fromEntries(COLLECTIONS.flatMap((c) => (c.schema ? [[c.key, c.schema]] : []))),
   signIns: { kind: 'array', item: { createdDateTime: 'string', userId: 'string', appId: 'string' } },
   signInsWindow: { kind: 'object', item: { from: 'string', to: 'string' } },
 };
@@ -128,7 +76,8 @@ function compile(schema: ItemSchema): CompiledField[] {
     fields = Object.entries(schema).map(([rawName, type]) => {
       const required = rawName.endsWith('!');
       const name = required ? rawName.slice(0, -1) : rawName;
-      const path = name.split('.');
+      // An OData annotation (`@odata.type`) is one property whose name holds a dot, not a nested path.
+      const path = name.startsWith('@') ? [name] : name.split('.');
       return { name, path, parentPath: path.slice(0, -1), required, type };
     });
     compiled.set(schema, fields);

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSnapshot } from '../../devkit/gen/generate.js';
 import { collectTenant } from '../../src/collect/collect.js';
-import { backoffMs, retryAfterMs, TokenBucket } from '../../src/collect/limiter.js';
+import { backoffMs, retryAfterMs, RateBudget } from '../../src/azure/rate-budget.js';
 import { makeScrubber } from '../../src/collect/log.js';
-import { resolveEndpoints } from '../../src/collect/clouds.js';
+import { resolveEndpoints } from '../../src/azure/clouds.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { fakeCredential, startStub } from './stub.js';
 
@@ -42,11 +42,11 @@ describe('limiter and helpers', () => {
     }
   });
 
-  it('token bucket: burst up to capacity, then the refill rate; the service can only lower it', () => {
-    const b = new TokenBucket(5, 0.5);
+  it('rate budget: burst up to capacity, then the refill rate; the service can only lower it', () => {
+    const b = new RateBudget(5, 0.5);
     for (let i = 0; i < 5; i++) { expect(b.wait(1)).toBe(0); b.take(1); }
     expect(b.wait(1)).toBeGreaterThan(1500);
-    const c = new TokenBucket(100, 10);
+    const c = new RateBudget(100, 10);
     c.clampTo(3);
     expect(c.available).toBeLessThan(4);
     c.clampTo(50);

@@ -11,8 +11,10 @@ import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
 
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: HttpMethod;
   url: string;
   headers?: Record<string, string>;
   body?: string | undefined;

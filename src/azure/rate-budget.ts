@@ -1,42 +1,14 @@
 /**
- * Client-side rate limits per endpoint family, sized to the published service limits so the
- * collector rarely meets a 429 at all, plus a shared pause when the service says "wait":
+ * Client-side pacing per rate-limit family (the families and their numbers are data, in
+ * rate-limits.ts), sized to the published service limits so a run rarely meets a 429 at all, plus a
+ * shared pause when the service says "wait".
  *
- * - `directory`  Graph identity & access: resource-unit token bucket, 8,000 RU / 10 s per app+tenant
- *                (large tenants; small ones get 429 + Retry-After, which we honour). `GET users` costs 2,
- *                `groups/{id}/members` 3, others 1; `$select` takes 1 off (never below 1).
- * - `reports`    Graph identity & access reports (userRegistrationDetails): 5 requests / 10 s per app+tenant.
- * - `ca`         Graph Conditional Access (policies, named locations): 1 request / s per tenant, all apps,
- *                and its 429 carries no Retry-After: we back off on our own.
- * - `arm`        ARM reads: bucket 250, refill 25 / s per principal per subscription.
- * - `arg`        Azure Resource Graph: 15 queries / 5 s per user.
- *
- * `observe()` tightens the local bucket from the service's own counters (`x-ms-throttle-limit-percentage`,
- * `x-ms-ratelimit-remaining-*`, `x-ms-user-quota-remaining`), so two collectors sharing an app, or a
- * limit lower than the default, converge on the service's view instead of fighting it.
+ * `observe()` tightens the local budget from the service's own counters (the headers each family
+ * names), so two processes sharing an app, or a limit lower than the default, converge on the
+ * service's view instead of fighting it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-
-export type FamilyName = 'directory' | 'reports' | 'ca' | 'arm' | 'arg';
-
-export interface FamilyLimits {
-  /** Bucket size (resource units or requests). */
-  capacity: number;
-  /** Refill per second. */
-  perSecond: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  /** Base delay for our own backoff when a 429 has no Retry-After, ms. */
-  backoffBaseMs: number;
-}
-
-export const DEFAULT_LIMITS: Record<FamilyName, FamilyLimits> = {
-  directory: { capacity: 8000, perSecond: 800, concurrency: 16, backoffBaseMs: 1000 },
-  reports: { capacity: 5, perSecond: 0.5, concurrency: 2, backoffBaseMs: 2000 },
-  ca: { capacity: 1, perSecond: 1, concurrency: 1, backoffBaseMs: 1000 },
-  arm: { capacity: 250, perSecond: 25, concurrency: 8, backoffBaseMs: 1000 },
-  arg: { capacity: 15, perSecond: 3, concurrency: 2, backoffBaseMs: 1000 },
-};
+import type { FamilyHeaders, FamilyLimits, FamilyName } from './rate-limits.js';
 
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -46,7 +18,8 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-export class TokenBucket {
+/** A refilling budget of request units: bursts up to `capacity`, then `perSecond`. */
+export class RateBudget {
   private tokens: number;
   private last = Date.now();
   constructor(readonly capacity: number, readonly perSecond: number) {
@@ -90,8 +63,9 @@ export interface ThrottleEvent {
  */
 export const RATE_SAFETY = 0.97;
 
-export class Family {
-  readonly bucket: TokenBucket;
+/** One family's budget, its in-flight cap and its shared pause. */
+export class RateFamily {
+  readonly budget: RateBudget;
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -101,8 +75,13 @@ export class Family {
   requests = 0;
   throttled = 0;
 
-  constructor(readonly name: FamilyName, readonly limits: FamilyLimits, private readonly onThrottle?: (e: ThrottleEvent) => void) {
-    this.bucket = new TokenBucket(limits.capacity, limits.perSecond * RATE_SAFETY);
+  constructor(
+    readonly name: FamilyName,
+    readonly limits: FamilyLimits,
+    private readonly headers: FamilyHeaders,
+    private readonly onThrottle?: (e: ThrottleEvent) => void,
+  ) {
+    this.budget = new RateBudget(limits.capacity, limits.perSecond * RATE_SAFETY);
   }
 
   get pausedFor(): number {
@@ -124,14 +103,14 @@ export class Family {
     if (this.inFlight >= this.limits.concurrency) await new Promise<void>((r) => this.slotWaiters.push(r));
     this.inFlight++;
     const start = Date.now();
-    // FIFO through the bucket: each acquirer waits for the previous one.
+    // FIFO through the budget: each acquirer waits for the previous one.
     const turn = this.chain.then(async () => {
       for (;;) {
-        const w = Math.max(this.pausedFor, this.bucket.wait(cost));
+        const w = Math.max(this.pausedFor, this.budget.wait(cost));
         if (w <= 0) break;
         await sleep(w, signal);
       }
-      this.bucket.take(cost);
+      this.budget.take(cost);
     });
     this.chain = turn.catch(() => undefined);
     try {
@@ -159,22 +138,26 @@ export class Family {
       const v = headers[k];
       return Array.isArray(v) ? v[0] : v;
     };
-    const pct = h('x-ms-throttle-limit-percentage');
+    const pct = this.headers.usedFraction ? h(this.headers.usedFraction) : undefined;
     if (pct !== undefined) {
       let p = Number(pct);
       if (Number.isFinite(p)) {
         if (p > 2) p /= 100; // a percentage rather than a fraction
-        this.bucket.clampTo(this.limits.capacity * Math.max(0, 1 - p));
+        this.budget.clampTo(this.limits.capacity * Math.max(0, 1 - p));
       }
     }
-    for (const k of ['x-ms-ratelimit-remaining-subscription-reads', 'x-ms-ratelimit-remaining-tenant-reads', 'x-ms-user-quota-remaining']) {
+    let exhausted = false;
+    for (const k of this.headers.remaining) {
       const v = h(k);
-      if (v !== undefined && Number.isFinite(Number(v))) this.bucket.clampTo(Number(v));
+      if (v !== undefined && Number.isFinite(Number(v))) {
+        this.budget.clampTo(Number(v));
+        if (Number(v) === 0) exhausted = true;
+      }
     }
-    const resets = h('x-ms-user-quota-resets-after');
-    if (h('x-ms-user-quota-remaining') === '0' && resets) {
+    const resets = this.headers.resetsAfter ? h(this.headers.resetsAfter) : undefined;
+    if (exhausted && resets) {
       const m = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(resets);
-      if (m) this.pause((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000, 'Resource Graph quota used up');
+      if (m) this.pause((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000, 'quota used up');
     }
   }
 }
