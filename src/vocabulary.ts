@@ -83,6 +83,16 @@ export const STATE_HELP: Record<CoverageState, string> = {
 export type Mechanism = 'securityDefaults' | 'perUserMfa' | 'conditionalAccess';
 export const MECHANISM_LABELS: Record<Mechanism, string> = { securityDefaults: 'security defaults', perUserMfa: 'per-user MFA', conditionalAccess: 'Conditional Access' };
 
+// --- Rate-limit families ---
+
+/**
+ * The services' throttling families, by the short ids users see in `--log-format json` and in
+ * `limits` overrides. Their limits are data in src/azure/rate-limits.ts; collection descriptors name
+ * the family they are charged to.
+ */
+export const RATE_LIMIT_FAMILY_NAMES = ['directory', 'reports', 'signInReports', 'ca', 'arm', 'arg', 'logAnalytics'] as const;
+export type FamilyName = (typeof RATE_LIMIT_FAMILY_NAMES)[number];
+
 // --- Terminal colours ---
 
 const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;

@@ -20,7 +20,9 @@
  * The ids (`ca`, `arg`, ...) are the names users see in `--log-format json` and in `limits` overrides,
  * so they stay short and stable; `title` is the long name.
  */
-export type FamilyName = 'directory' | 'reports' | 'signInReports' | 'ca' | 'arm' | 'arg' | 'logAnalytics';
+import type { FamilyName } from '../vocabulary.js';
+
+export type { FamilyName };
 
 /** Which API (and so which token audience and which configured origin) a family belongs to. */
 export type ApiName = 'graph' | 'arm' | 'logAnalytics';

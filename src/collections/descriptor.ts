@@ -10,7 +10,7 @@
  * adapter with network and file I/O). Descriptors are plain data plus small pure functions (picking
  * ids, mapping a response), so both sides can read them. They import only types and pure helpers.
  */
-import type { FamilyName } from '../azure/rate-limits.js';
+import type { FamilyName } from '../vocabulary.js';
 import type { KeyKind } from '../snapshot/schema.js';
 import type { TenantInfo } from '../snapshot/types.js';
 
