@@ -7,7 +7,7 @@ import type {
   UnifiedRoleAssignment, UnifiedRoleDefinition, UnifiedRoleEligibilitySchedule,
 } from '../../src/snapshot/types.js';
 import { TARGETS, type CoverageState, type Target, type UserCoverage } from '../../src/coverage/types.js';
-import { gid, group } from './tenant.js';
+import { gid, group } from './snapshot-builder.js';
 
 export type TestGroup = ReturnType<typeof group>;
 
