@@ -57,7 +57,7 @@ export function eligibleRole(principal: { id: string }, roleDefinitionId: string
   };
 }
 
-// ---- authentication strengths (shared/graph-samples/authenticationStrengthPolicy.list.v1.json) ---
+// ---- Graph's built-in authentication strengths (GET /policies/authenticationStrengthPolicies) -----
 
 export const MFA_STRENGTH: AuthenticationStrengthPolicy = {
   id: '00000000-0000-0000-0000-000000000002',
