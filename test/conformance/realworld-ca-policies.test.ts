@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { evaluateSnapshot } from '../../src/evaluate.js';
 import { parseSnapshotObject } from '../../src/snapshot/load.js';
@@ -74,14 +74,15 @@ function judge(source: Source): Outcome {
 }
 
 folder.describe('real-world CA policy files', () => {
-  const tally = new Map<Outcome, string[]>();
-  it.each(sources().map((s) => [s.local, s] as const))('%s loads and evaluates, or is refused with an InputError', (_local, source) => {
-    const outcome = judge(source);
-    tally.set(outcome, [...(tally.get(outcome) ?? []), source.local]);
+  const tally = new Map<Outcome, number>();
+  afterAll(() => {
+    console.log(`real-world CA policy files: ${JSON.stringify(Object.fromEntries(tally))}`);
   });
-  it('every file was judged (tally)', () => {
-    const counts = Object.fromEntries([...tally].map(([k, v]) => [k, v.length]));
-    console.log(`real-world CA policy files: ${JSON.stringify(counts)}`);
-    expect([...tally.values()].flat()).toHaveLength(sources().length);
+  const TITLE = 'loads and evaluates, or is refused with an InputError';
+  // Without the folder there are no files to list: one skipped case keeps the suite (and why) visible.
+  if (!folder.present) it.skip(`each file ${TITLE}`, () => {});
+  it.each(sources().map((s) => [s.local, s] as const))(`%s ${TITLE}`, (_local, source) => {
+    const outcome = judge(source);
+    tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
   });
 });
