@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER_ROLE, azureAssignment, group, memberRef, policy, snapshot, user } from './helpers/tenant.js';
+import { OWNER_ROLE, azureAssignment, group, memberRef, policy, snapshot, user } from './helpers/snapshot-builder.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'mfaguard.js');

@@ -1,5 +1,5 @@
 /**
- * The bundled demo tenant (demo/tenant.json, built by devkit/build-demo.mjs). Every expectation
+ * The bundled demo tenant (demo/tenant.json, built by devkit/demo/, `npm run demo:build`). Every expectation
  * below is derived from spec/coverage.md and spec/rules.md by hand (see demo/README.md
  * for the reasoning per story account), not from running the engine.
  */
@@ -16,7 +16,7 @@ import type { CoverageState, Target, UserCoverage } from '../src/coverage/types.
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../src/snapshot/types.js';
 
 const DEMO = fileURLToPath(new URL('../demo/tenant.json', import.meta.url));
-const BUILDER = fileURLToPath(new URL('../devkit/build-demo.mjs', import.meta.url));
+const BUILDER = fileURLToPath(new URL('../devkit/bin/build-demo.js', import.meta.url));
 const D = '@northwindtraders.com';
 
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
@@ -60,7 +60,7 @@ const guestUpn = (home: string) => `${home.replace('@', '_')}#EXT#@northwindtrad
 // ---------------------------------------------------------------------------------------------
 
 describe('demo tenant: file and shape', () => {
-  it('is what devkit/build-demo.mjs produces (deterministic, up to date)', () => {
+  it('is what the devkit demo builder produces (deterministic, up to date)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfaguard-demo-'));
     try {
       const out = join(dir, 'tenant.json');

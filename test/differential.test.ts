@@ -24,7 +24,7 @@ import type { Snapshot } from '../src/snapshot/types.js';
 import { generateSnapshot } from '../devkit/gen/generate.js';
 import { compareSnapshot, type CompareOptions, type CompareResult } from './reference/compare.js';
 import { GAP_KEYS, applyGaps, applyMutations, gapsArb, mutationArb, type Gap } from './reference/mutate.js';
-import { group, memberRef, policy, snapshot, user } from './helpers/tenant.js';
+import { group, memberRef, policy, snapshot, user } from './helpers/snapshot-builder.js';
 import { ROLE, ROLE_DEFINITIONS, activeRole, directory, failed } from './helpers/coverage.js';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSnapshot } from '../src/evaluate.js';
 import { RULES } from '../src/rules/registry.js';
-import { snapshot } from './helpers/tenant.js';
+import { snapshot } from './helpers/snapshot-builder.js';
 
 describe('evaluateSnapshot', () => {
   it('turns a missing user list into one unknown tenant finding per user rule, never into an empty (clean-looking) report', () => {

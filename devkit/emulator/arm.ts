@@ -11,7 +11,7 @@
  */
 import { ARM_AUDIENCES, type Identity, type TokenClaims } from './identity.js';
 import { hash53 } from './util.js';
-import type { Obj } from './tenant.js';
+import type { Obj } from './tenant-state.js';
 import type { EmuRequest, EmuResponse, Family } from './types.js';
 import { armError, clone, isObject, JSON_PLAIN } from './util.js';
 import { rawQueryWithout } from './odata.js';

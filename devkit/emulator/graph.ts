@@ -23,7 +23,7 @@ import {
   type FilterNode,
 } from './odata.js';
 import type { Stats } from './stats.js';
-import { TenantState, WriteError, type Obj } from './tenant.js';
+import { TenantState, WriteError, type Obj } from './tenant-state.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
 

@@ -18,7 +18,7 @@ import { dispatchGraph, isGraphVersion, throttled429, type GraphCtx } from './gr
 import { ALL_ROLES, DEFAULT_CLIENT, Identity } from './identity.js';
 import { graphFamily, Limiter } from './limits.js';
 import { Stats } from './stats.js';
-import { TenantState } from './tenant.js';
+import { TenantState } from './tenant-state.js';
 import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions } from './types.js';
 import { armError, graphError } from './util.js';
 

@@ -5,7 +5,7 @@
  * output path we refuse to replace, 3 internal error, 130 interrupted (the partial directory is removed).
  */
 import { parseArgs } from 'node:util';
-import { defaultPolicyCount } from './tenant.js';
+import { defaultPolicyCount } from './synthetic-tenant.js';
 import { writeSnapshotDir, type WriteProgress } from './write.js';
 
 export const GEN_HELP = `Generate a synthetic Entra ID / Azure tenant snapshot (directory layout).

@@ -1,6 +1,6 @@
 /** How a synthetic tenant maps onto snapshot keys; shared by the in-memory and the streaming paths. */
 import type { Snapshot } from '../../src/snapshot/types.js';
-import type { SyntheticTenant } from './tenant.js';
+import type { SyntheticTenant } from './synthetic-tenant.js';
 
 /** Top-level keys that live in manifest.json (scalars and single objects); everything else is a collection. */
 export function manifestOf(t: SyntheticTenant): Pick<Snapshot, 'mfaguardSnapshot' | 'tenant' | 'collectedAt' | 'securityDefaults' | 'unavailable'> {

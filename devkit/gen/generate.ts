@@ -6,14 +6,14 @@
  * - `generateSnapshot` builds the whole snapshot in memory (small tenants, tests).
  * - `writeSnapshotDir` streams the directory layout (any size; bounded memory) — see write.ts.
  *
- * Both read the same plan (tenant.ts), so the same options give the same logical tenant.
+ * Both read the same plan (synthetic-tenant.ts), so the same options give the same logical tenant.
  */
 import type { GraphUser, Snapshot, UserRegistrationDetails } from '../../src/snapshot/types.js';
 import { manifestOf, smallCollections } from './collections.js';
-import { SyntheticTenant, type GenerateOptions } from './tenant.js';
+import { SyntheticTenant, type GenerateOptions } from './synthetic-tenant.js';
 
 export { writeSnapshotDir, type WriteOptions, type WriteProgress, type WriteResult } from './write.js';
-export { defaultPolicyCount, SyntheticTenant, type GenerateOptions } from './tenant.js';
+export { defaultPolicyCount, SyntheticTenant, type GenerateOptions } from './synthetic-tenant.js';
 
 /**
  * A whole synthetic tenant in memory. Deterministic: the same options give a deep-equal snapshot;

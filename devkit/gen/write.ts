@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { manifestOf, smallCollections } from './collections.js';
-import { SyntheticTenant, type GenerateOptions } from './tenant.js';
+import { SyntheticTenant, type GenerateOptions } from './synthetic-tenant.js';
 
 export interface WriteProgress {
   /** Collection being written. */

@@ -10,7 +10,7 @@ import {
   explainUser, explanationJson, explanationText, formatNamed, InputError, readReport, renderReport, runDemo, scan, UsageError, writeReportFile,
   type Report,
 } from '../../src/index.js';
-import { snapshot, user } from '../helpers/tenant.js';
+import { snapshot, user } from '../helpers/snapshot-builder.js';
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mfaguard-lib-')); });

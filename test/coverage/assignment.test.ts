@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GraphUser, Snapshot } from '../../src/snapshot/types.js';
-import { coverageOf, group, guest, memberRef, policy, snapshot, user } from '../helpers/tenant.js';
+import { coverageOf, group, guest, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { ROLE, ROLE_DEFINITIONS, activeRole, addMember, directory, eligibleRole, everywhere, states } from '../helpers/coverage.js';
 
 const stateOf = (snap: Snapshot, u: { id: string }) => coverageOf(snap, u).anyApp.state;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../../src/snapshot/types.js';
-import { ARM as ARM_ID, coverageOf, group, memberRef, policy, snapshot, user } from '../helpers/tenant.js';
+import { ARM as ARM_ID, coverageOf, group, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { ROLE, ROLE_DEFINITIONS, TARGETS, activeRole, directory, eligibleRole, everywhere, grant, ipLocation, states } from '../helpers/coverage.js';
 
 const alice = (extra: Partial<GraphUser> = {}) => user('alice@contoso.com', extra);

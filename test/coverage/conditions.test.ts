@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConditionalAccessPolicy, NamedLocation } from '../../src/snapshot/types.js';
-import { coverageOf, policy, snapshot, user } from '../helpers/tenant.js';
+import { coverageOf, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { countryLocation, everywhere, grant, ipLocation, states } from '../helpers/coverage.js';
 
 type Conditions = NonNullable<ConditionalAccessPolicy['conditions']>;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConditionalAccessPolicy, Snapshot } from '../../src/snapshot/types.js';
-import { coverageOf, policy, snapshot, user } from '../helpers/tenant.js';
+import { coverageOf, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import {
   BUILTIN_STRENGTHS, MFA_STRENGTH, PASSWORDLESS_STRENGTH, PHISHING_RESISTANT_STRENGTH,
   customStrength, everywhere, grant, states, strengthGrant,

@@ -9,7 +9,7 @@ import { parseSnapshotObject } from '../../src/snapshot/load.js';
 import { matchAssignment } from '../../src/coverage/assignment.js';
 import { prepareEngine, evaluateUser } from '../../src/coverage/engine.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { GLOBAL_ADMIN, group, guest, memberRef, policy, roleAssignment, snapshot, user } from '../helpers/tenant.js';
+import { GLOBAL_ADMIN, group, guest, memberRef, policy, roleAssignment, snapshot, user } from '../helpers/snapshot-builder.js';
 
 function agree(snap: Snapshot) {
   const model = new DirectoryModel(snap);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../../src/snapshot/types.js';
-import { ARM, coverageOf, group, guest, memberRef, policy, snapshot, user } from '../helpers/tenant.js';
+import { ARM, coverageOf, group, guest, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import {
   BUILTIN_STRENGTHS, MFA_STRENGTH, PHISHING_RESISTANT_STRENGTH, ROLE, ROLE_DEFINITIONS, TARGETS,
   activeRole, customStrength, directory, eligibleRole, everywhere, grant, ipLocation, states, strengthGrant,

@@ -3,7 +3,7 @@
  * policies never cover a target at all (user actions, authentication context, workload identities).
  */
 import { describe, expect, it } from 'vitest';
-import { ARM, coverageOf, policy, snapshot, user } from '../helpers/tenant.js';
+import { ARM, coverageOf, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { everywhere, grant, states } from '../helpers/coverage.js';
 
 const THIRD_PARTY_APP = 'a0c8b5d1-7e3f-4c2a-9b6d-1f2e3d4c5b6a';

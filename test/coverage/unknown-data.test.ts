@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageCell } from '../../src/coverage/types.js';
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../../src/snapshot/types.js';
 import { isHealthy } from '../../src/coverage/types.js';
-import { coverageOf, group, memberRef, policy, snapshot, user } from '../helpers/tenant.js';
+import { coverageOf, group, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { ROLE, ROLE_DEFINITIONS, TARGETS, activeRole, customStrength, directory, failed, ipLocation, states, everywhere, strengthGrant } from '../helpers/coverage.js';
 
 /** A user whose per-user MFA state is known (disabled), so only the gap under test matters. */

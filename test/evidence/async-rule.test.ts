@@ -9,7 +9,7 @@ import { scan } from '../../src/app/scan.js';
 import { userFinding } from '../../src/rules/common.js';
 import type { Rule } from '../../src/rules/types.js';
 import { RULES } from '../../src/rules/registry.js';
-import { snapshot, user } from '../helpers/tenant.js';
+import { snapshot, user } from '../helpers/snapshot-builder.js';
 
 const alice = user('alice@contoso.com');
 const bob = user('bob@contoso.com');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
-import { snapshot } from '../helpers/tenant.js';
+import { snapshot } from '../helpers/snapshot-builder.js';
 
 const ALICE = 'aaaaaaaa-0000-0000-0000-000000000001';
 const BOT = 'bbbbbbbb-0000-0000-0000-000000000002';

@@ -336,7 +336,7 @@ describe('referential integrity', () => {
     for (const id of Object.keys(s.authenticationMethods!)) check(userIds.has(id), `methods ${id}`);
     expect(dangling).toEqual([]);
 
-    // the deliberate dangling references (documented in src/gen/tenant.ts) name no object of the tenant
+    // the deliberate dangling references (documented in devkit/gen/synthetic-tenant.ts) name no object of the tenant
     expect(deleted.size).toBe(2);
     for (const id of deleted) expect(principals.has(id)).toBe(false);
   });

@@ -7,7 +7,7 @@ import type {
   UnifiedRoleAssignment, UnifiedRoleDefinition, UnifiedRoleEligibilitySchedule,
 } from '../../src/snapshot/types.js';
 import { TARGETS, type CoverageState, type Target, type UserCoverage } from '../../src/coverage/types.js';
-import { gid, group } from './tenant.js';
+import { gid, group } from './snapshot-builder.js';
 
 export type TestGroup = ReturnType<typeof group>;
 
@@ -57,7 +57,7 @@ export function eligibleRole(principal: { id: string }, roleDefinitionId: string
   };
 }
 
-// ---- authentication strengths (shared/graph-samples/authenticationStrengthPolicy.list.v1.json) ---
+// ---- Graph's built-in authentication strengths (GET /policies/authenticationStrengthPolicies) -----
 
 export const MFA_STRENGTH: AuthenticationStrengthPolicy = {
   id: '00000000-0000-0000-0000-000000000002',

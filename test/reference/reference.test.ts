@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ConditionalAccessPolicy, GraphUser, Snapshot } from '../../src/snapshot/types.js';
 import type { CoverageState, Target } from '../../src/coverage/types.js';
-import { ARM, group, guest, memberRef, policy, snapshot, user } from '../helpers/tenant.js';
+import { ARM, group, guest, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import {
   MFA_STRENGTH, ROLE, ROLE_DEFINITIONS, activeRole, countryLocation, customStrength, directory, eligibleRole, failed, grant, ipLocation,
   strengthGrant,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectoryModel } from '../../src/snapshot/model.js';
 import { isPrivilegedAzureRoleName, permissionsOf, tierOfPermissions, type UserAzureAccess } from '../../src/snapshot/azure.js';
 import type { AzureRoleAssignment, AzureRoleDefinition, ClassicAdministrator, GraphUser, Snapshot } from '../../src/snapshot/types.js';
-import { CONTRIBUTOR_ROLE, OWNER_ROLE, READER_ROLE, gid, group, guest, memberRef, snapshot, user } from '../helpers/tenant.js';
+import { CONTRIBUTOR_ROLE, OWNER_ROLE, READER_ROLE, gid, group, guest, memberRef, snapshot, user } from '../helpers/snapshot-builder.js';
 
 const SUB = 'a925f2f7-5c63-4b7b-8799-25a5f97bc3b2';
 const UAA_ROLE = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DirectoryModel } from '../../src/snapshot/model.js';
 import type { GraphUser, Snapshot, UnifiedRoleEligibilitySchedule } from '../../src/snapshot/types.js';
-import { GLOBAL_ADMIN, gid, group, guest, memberRef, snapshot, user } from '../helpers/tenant.js';
+import { GLOBAL_ADMIN, gid, group, guest, memberRef, snapshot, user } from '../helpers/snapshot-builder.js';
 
 const model = (patch: Partial<Snapshot> = {}) => new DirectoryModel(snapshot(patch));
 const sorted = (s: Iterable<string>) => [...s].sort();

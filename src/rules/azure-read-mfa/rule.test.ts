@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READER_ROLE, azureAssignment, findingsOf, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { READER_ROLE, azureAssignment, findingsOf, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 describe('azure-read-mfa', () => {
   it('covers read-only holders at medium severity, including management-group scope', async () => {

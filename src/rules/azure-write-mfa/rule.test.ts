@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRIBUTOR_ROLE, azureAssignment, findingsOf, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { CONTRIBUTOR_ROLE, azureAssignment, findingsOf, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 const SUB = '/subscriptions/00000000-aaaa-4000-8000-000000000002';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARM, GLOBAL_ADMIN, findingsOf, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { ARM, GLOBAL_ADMIN, findingsOf, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 const only = async (snap: ReturnType<typeof snapshot>) => {
   const f = await findingsOf(snap, 'ca-azure-management');

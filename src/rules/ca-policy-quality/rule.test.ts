@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, group, memberRef, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { findingsOf, group, memberRef, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 describe('ca-policy-quality', () => {
   const users = Array.from({ length: 40 }, (_, i) => user(`u${i}@contoso.com`));

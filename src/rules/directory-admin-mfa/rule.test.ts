@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_ADMIN, SECURITY_READER, findingsOf, group, memberRef, policy, roleAssignment, snapshot, user } from '../../../test/helpers/tenant.js';
+import { GLOBAL_ADMIN, SECURITY_READER, findingsOf, group, memberRef, policy, roleAssignment, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 const adminPolicy = (roles: string[]) => policy('MFA for admins', { users: { includeUsers: [], includeRoles: roles } });
 

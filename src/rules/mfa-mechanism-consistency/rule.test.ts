@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { findingsOf, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 const status = async (snap: ReturnType<typeof snapshot>) => {
   const f = await findingsOf(snap, 'mfa-mechanism-consistency');

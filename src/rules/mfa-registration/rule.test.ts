@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, guest, policy, snapshot, user } from '../../../test/helpers/tenant.js';
+import { findingsOf, guest, policy, snapshot, user } from '../../../test/helpers/snapshot-builder.js';
 
 describe('mfa-registration', () => {
   it('flags members that are not MFA capable and says whether per-user MFA will force registration', async () => {

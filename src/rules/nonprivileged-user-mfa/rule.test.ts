@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONTRIBUTOR_ROLE, GLOBAL_ADMIN, READER_ROLE, azureAssignment, findingsOf, guest, policy, roleAssignment, snapshot, user,
-} from '../../../test/helpers/tenant.js';
+} from '../../../test/helpers/snapshot-builder.js';
 
 const SUB = '/subscriptions/00000000-aaaa-4000-8000-000000000003';
 

@@ -1,0 +1,22 @@
+/**
+ * Writes the demo tenant (northwind.ts) as demo/tenant.json, or to the path given, with a one-line
+ * summary. `npm run demo:build` runs it; test/demo.test.ts checks that it reproduces the committed
+ * file byte for byte.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../../src/package.js';
+import { northwindSnapshot } from './northwind.js';
+
+/** `build [out.json]`: returns the path written. */
+export function buildDemo(args: readonly string[]): string {
+  const out = resolve(args[0] ?? join(packageRoot(), 'demo', 'tenant.json'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(northwindSnapshot, null, 2)}\n`);
+  const s = northwindSnapshot;
+  process.stdout.write(
+    `wrote ${out}: ${s.users!.length} users, ${s.groups!.length} groups, ${s.conditionalAccessPolicies!.length} CA policies, ` +
+    `${s.azureRoleAssignments!.length} Azure role assignments\n`,
+  );
+  return out;
+}
