@@ -5,6 +5,9 @@
  */
 import { hashString } from '../gen/random.js';
 
+// Graph's role-assignment id scheme, shared with the generator.
+export { roleAssignmentId } from '../gen/random.js';
+
 const SEED = 20261101;
 
 /** mulberry32 PRNG: returns floats in [0, 1). */
@@ -48,16 +51,3 @@ export function dateBetween(from: string, to: string): string {
   return new Date(t).toISOString().replace('.000Z', 'Z');
 }
 
-/** Graph unifiedRoleAssignment ids are base64url(roleDefinitionId bytes ++ principalId bytes) + "-1". */
-function guidBytesLE(g: string): Buffer {
-  const h = g.replace(/-/g, '');
-  const b = Buffer.from(h, 'hex');
-  const out = Buffer.alloc(16);
-  out[0] = b[3]!; out[1] = b[2]!; out[2] = b[1]!; out[3] = b[0]!;
-  out[4] = b[5]!; out[5] = b[4]!;
-  out[6] = b[7]!; out[7] = b[6]!;
-  b.copy(out, 8, 8, 16);
-  return out;
-}
-export const roleAssignmentId = (roleId: string, principalId: string): string =>
-  `${Buffer.concat([guidBytesLE(roleId), guidBytesLE(principalId)]).toString('base64url')}-1`;

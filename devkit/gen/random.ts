@@ -144,3 +144,16 @@ export function hashGuid(seed: number, kind: number, index: number): string {
 export function rngGuid(rng: Rng): string {
   return guidFromWords(rng.u32(), rng.u32(), rng.u32(), rng.u32());
 }
+
+/** Graph unifiedRoleAssignment ids: base64url(roleDefinitionId bytes ++ principalId bytes, little-endian GUID layout) + "-1". */
+function guidBytesLE(g: string): Buffer {
+  const b = Buffer.from(g.replace(/-/g, ''), 'hex');
+  const out = Buffer.alloc(16);
+  out[0] = b[3]!; out[1] = b[2]!; out[2] = b[1]!; out[3] = b[0]!;
+  out[4] = b[5]!; out[5] = b[4]!;
+  out[6] = b[7]!; out[7] = b[6]!;
+  b.copy(out, 8, 8, 16);
+  return out;
+}
+export const roleAssignmentId = (roleId: string, principalId: string): string =>
+  `${Buffer.concat([guidBytesLE(roleId), guidBytesLE(principalId)]).toString('base64url')}-1`;

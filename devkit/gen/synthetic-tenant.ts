@@ -24,7 +24,7 @@ import {
   DEPARTMENTS, DIRECTORY_ROLES, FIRST_NAMES, FIRST_PARTY_APPS, LAST_NAMES, MEMBER_METHOD_MIXES, MFA_METHODS, MICROSOFT_TENANT,
   PARTNER_DOMAINS, PASSWORDLESS_METHODS, PROJECT_WORDS, ROLE,
 } from './data.js';
-import { hashGuid, hashString, hf, h32, Rng, rngGuid } from './random.js';
+import { hashGuid, hashString, hf, h32, Rng, rngGuid, roleAssignmentId } from './random.js';
 
 export interface GenerateOptions {
   /** Number of users (at least 1). */
@@ -131,18 +131,6 @@ function createdDate(h: number): string {
   return `${DAY_PREFIX[Math.floor(h / 86_400) % CREATED_DAYS]!}${TWO[Math.floor(secs / 3600)]!}:${TWO[Math.floor(secs / 60) % 60]!}:${TWO[secs % 60]!}Z`;
 }
 
-/** Graph unifiedRoleAssignment ids: base64url(roleDefinitionId bytes ++ principalId bytes, little-endian GUID layout) + "-1". */
-function guidBytesLE(g: string): Buffer {
-  const b = Buffer.from(g.replace(/-/g, ''), 'hex');
-  const out = Buffer.alloc(16);
-  out[0] = b[3]!; out[1] = b[2]!; out[2] = b[1]!; out[3] = b[0]!;
-  out[4] = b[5]!; out[5] = b[4]!;
-  out[6] = b[7]!; out[7] = b[6]!;
-  b.copy(out, 8, 8, 16);
-  return out;
-}
-const roleAssignmentId = (roleId: string, principalId: string) =>
-  `${Buffer.concat([guidBytesLE(roleId), guidBytesLE(principalId)]).toString('base64url')}-1`;
 
 type Identity = { signInType: string; issuer: string; issuerAssignedId: string | null };
 type MkUser = (
