@@ -20,7 +20,7 @@ const { values } = parseArgs({
 });
 const root = resolve(import.meta.dirname, '..');
 const { renderHtmlReport } = await import(pathToFileURL(join(root, 'dist/src/report/html.js')).href);
-const { TARGETS, STATES } = await import(pathToFileURL(join(root, 'dist/src/coverage/types.js')).href);
+const { TARGETS, STATES } = await import(pathToFileURL(join(root, 'dist/src/vocabulary.js')).href);
 const N = Number(values.users);
 const chromiumPath = process.env.MFAGUARD_CHROMIUM || '/usr/bin/chromium';
 

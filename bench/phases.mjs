@@ -4,7 +4,7 @@ import { loadSnapshot } from '../dist/src/snapshot/load.js';
 import { evaluateSnapshot } from '../dist/src/evaluate.js';
 import { buildReport } from '../dist/src/report/report.js';
 import { findFormat } from '../dist/src/report/formats.js';
-import { withOutput } from '../dist/src/cli/output.js';
+import { writeFileAtomically } from '../dist/src/app/output.js';
 
 const [dir, out] = process.argv.slice(2);
 const t0 = performance.now();
@@ -13,7 +13,7 @@ const t1 = performance.now();
 const ev = evaluateSnapshot(snapshot);
 const t2 = performance.now();
 const report = buildReport(ev);
-await withOutput(out, (write) => findFormat('json').render(report, write, { color: false, limit: 25 }));
+await writeFileAtomically(out, (write) => findFormat('json').render(report, write, { color: false, limit: 25 }));
 const t3 = performance.now();
 console.log(JSON.stringify({
   users: ev.model.users.length,
