@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import type { Report } from '../report/report.js';
+import { decodeText } from '../snapshot/decode.js';
 import { forEachLine } from '../snapshot/lines.js';
 import { validateReport } from './validate-report.js';
 
@@ -15,7 +16,7 @@ export const LINE_READ_THRESHOLD = 128 << 20;
 /** A saved report: a file path, or a byte stream (standard input) with the name messages use for it. */
 export type ReportSource = string | { stream: AsyncIterable<Uint8Array>; name: string };
 
-/** Reads, parses and validates a saved report (.json or .json.gz); every problem is an InputError naming the file, line or key. */
+/** Reads, parses and validates a saved report (.json or .json.gz; UTF-8 or UTF-16 with a BOM); every problem is an InputError naming the file, line or key. */
 export async function readReport(source: ReportSource): Promise<Report> {
   const name = typeof source === 'string' ? source : source.name;
   if (typeof source === 'string') {
@@ -37,7 +38,7 @@ export async function readReport(source: ReportSource): Promise<Report> {
     }
   }
   let doc: unknown;
-  const text = bytes.toString('utf8');
+  const text = decodeText(bytes); // UTF-8, or UTF-16 by its BOM (PowerShell's Out-File)
   try {
     doc = JSON.parse(text);
   } catch (err) {

@@ -14,6 +14,7 @@ export const azureRoleAssignments: CollectionDescriptor = {
   },
   schema: {
     kind: 'array',
+    uniqueBy: false, // collected per subscription: an assignment inherited from a management group is listed under every subscription below it
     item: { 'id!': 'string', 'properties!': 'object', 'properties.principalId!': 'string', 'properties.roleDefinitionId!': 'string', 'properties.principalType': 'string', 'properties.scope': 'string' },
   },
 };

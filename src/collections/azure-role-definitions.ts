@@ -1,5 +1,9 @@
 /** `azureRoleDefinitions`: Azure RBAC role definitions (built-in and custom), tenant-wide. */
+import type { EachType } from '../snapshot/schema.js';
 import type { CollectionDescriptor } from './descriptor.js';
+
+/** The tier (owner / write / read) is computed from these lists: a non-string action would be misread. */
+const PERMISSIONS: EachType = { each: { actions: 'string[]', notActions: 'string[]', dataActions: 'string[]', notDataActions: 'string[]' } };
 
 export const azureRoleDefinitions: CollectionDescriptor = {
   key: 'azureRoleDefinitions',
@@ -14,6 +18,10 @@ export const azureRoleDefinitions: CollectionDescriptor = {
   },
   schema: {
     kind: 'array',
-    item: { 'id!': 'string', properties: 'object', 'properties.roleName': 'string', 'properties.permissions': 'object[]', permissions: 'object[]', roleName: 'string' },
+    uniqueBy: false, // collected per subscription: built-in definitions are listed once per subscription
+    item: {
+      'id!': 'string', name: 'string', properties: 'object', 'properties.roleName': 'string', 'properties.permissions': PERMISSIONS,
+      permissions: PERMISSIONS, roleName: 'string',
+    },
   },
 };

@@ -14,6 +14,7 @@ export const classicAdministrators: CollectionDescriptor = {
   },
   schema: {
     kind: 'array',
+    uniqueBy: false, // collected per subscription: listed per subscription
     item: { 'id!': 'string', 'properties!': 'object', 'properties.emailAddress!': 'string', 'properties.role': 'string' },
   },
 };

@@ -1,5 +1,9 @@
 /** `users`: every user, with `perUserMfaState` from the (beta) list where Graph offers it. */
+import type { EnumType } from '../snapshot/schema.js';
 import type { CollectionDescriptor } from './descriptor.js';
+
+/** Open: Graph documents Member and Guest but types userType as a plain string; anything else is read as a member. */
+const USER_TYPE: EnumType = { oneOf: ['Member', 'Guest'], closed: false };
 
 export const users: CollectionDescriptor = {
   key: 'users',
@@ -19,7 +23,8 @@ export const users: CollectionDescriptor = {
     kind: 'array',
     item: {
       'id!': 'string', userPrincipalName: 'string', displayName: 'string', mail: 'string', otherMails: 'string[]',
-      userType: 'string', accountEnabled: 'boolean', creationType: 'string', identities: 'object[]',
+      userType: USER_TYPE, accountEnabled: 'boolean', creationType: 'string',
+      identities: { each: { signInType: 'string', issuer: 'string', issuerAssignedId: 'string' } },
       perUserMfaState: 'string',
     },
   },

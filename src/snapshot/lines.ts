@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { streamDecoder } from './decode.js';
 
 export async function isGzipFile(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
@@ -19,17 +20,27 @@ export async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
-/** Calls `onLine` for every line (without the newline or a trailing CR). Errors from the stream reject. */
+/** Calls `onLine` for every line (without the newline or a trailing CR; the text decoded as UTF-8 or UTF-16 by its BOM, see decode.ts). Errors from the stream reject. */
 export async function forEachLine(path: string, onLine: (line: string) => void): Promise<void> {
   const gzip = await isGzipFile(path);
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gzip ? source.pipe(createGunzip()) : source;
   source.on('error', (err) => stream.destroy(err)); // a read error must end the pipeline, not hang it
-  stream.setEncoding('utf8');
   const emit = (raw: string) => onLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
   try {
     let pending: string[] = [];
-    for await (const chunk of stream as AsyncIterable<string>) {
+    let decoder: ReturnType<typeof streamDecoder> | undefined;
+    let head: Buffer | undefined; // the first bytes, kept until there are enough to see a BOM
+    const decode = (bytes: Buffer | undefined, last: boolean): string => {
+      if (!decoder) {
+        head = head && bytes ? Buffer.concat([head, bytes]) : (bytes ?? head ?? Buffer.alloc(0));
+        if (head.length < 3 && !last) return '';
+        decoder = streamDecoder(head);
+        bytes = head;
+      }
+      return (bytes ? decoder.write(bytes) : '') + (last ? decoder.end() : '');
+    };
+    const split = (chunk: string) => {
       let start = 0;
       let nl = chunk.indexOf('\n');
       while (nl !== -1) {
@@ -43,7 +54,9 @@ export async function forEachLine(path: string, onLine: (line: string) => void):
         nl = chunk.indexOf('\n', start);
       }
       if (start < chunk.length) pending.push(chunk.slice(start));
-    }
+    };
+    for await (const bytes of stream as AsyncIterable<Buffer>) split(decode(bytes, false));
+    split(decode(undefined, true));
     if (pending.length) emit(pending.join(''));
   } finally {
     source.destroy();

@@ -8,7 +8,8 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { forEachLine } from './lines.js';
-import { describeType, snapshotKeyKind, validateItem, type KeyKind } from './schema.js';
+import { decodeText } from './decode.js';
+import { describeType, snapshotKeyKind, uniqueField, validateItem, type ItemSchema, type KeyKind, type Where } from './schema.js';
 import type { Snapshot } from './types.js';
 
 export interface LoadResult {
@@ -31,17 +32,17 @@ function isGzip(buf: Buffer): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
 
-/** A UTF-8 byte order mark (Windows PowerShell 5.1 writes one) is not part of the JSON text. */
-const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
-
+/** The text of a file: gzip detected by content, then UTF-8 or UTF-16 by byte order mark (decode.ts). */
 async function readMaybeGzip(file: string): Promise<string> {
   const raw = await readFile(file);
-  if (!isGzip(raw)) return stripBom(raw.toString('utf8'));
+  if (!isGzip(raw)) return decodeText(raw);
+  let plain: Buffer;
   try {
-    return stripBom(gunzipSync(raw).toString('utf8'));
+    plain = gunzipSync(raw);
   } catch (err) {
     throw new InputError(`cannot decompress gzip data (${(err as Error).message}); the file may be truncated`, file);
   }
+  return decodeText(plain);
 }
 
 const END_OF_INPUT = /Unexpected end of JSON input/;
@@ -95,10 +96,15 @@ export async function loadSingleFile(file: string): Promise<LoadResult> {
 
 /** Validates an already-parsed single-file snapshot (also used by tests and importers). */
 export function parseSnapshotObject(doc: unknown, file = 'snapshot'): LoadResult {
+  const notes = new Notes();
+  const snapshot = parseSnapshotInto(doc, file, notes);
+  return { snapshot, warnings: notes.list() };
+}
+
+function parseSnapshotInto(doc: unknown, file: string, notes: Notes): Snapshot {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new InputError(`a snapshot must be a JSON object, got ${describeType(doc)}`, file);
   }
-  const warnings: string[] = [];
   const snapshot = readHeader(doc as Record<string, unknown>, file);
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (isHeaderKey(key)) continue;
@@ -106,13 +112,51 @@ export function parseSnapshotObject(doc: unknown, file = 'snapshot'): LoadResult
     if (!kind) {
       // defineProperty: a key named "__proto__" is kept as data, not turned into a prototype
       Object.defineProperty((snapshot.extra ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
-      warnings.push(`${file}: unknown top-level key "${key}" ignored`);
+      notes.add(`${file}: unknown top-level key "${key}" ignored`);
       continue;
     }
-    (snapshot as unknown as Record<string, unknown>)[key] = validateKey(key, kind, value, file);
+    (snapshot as unknown as Record<string, unknown>)[key] = validateKey(key, kind, value, file, notes);
   }
-  return { snapshot, warnings };
+  return snapshot;
 }
+
+/**
+ * Warnings, each said once: a value of an open enumeration we do not know is reported per
+ * collection, field and value with the number of items, not once per item (a million users).
+ */
+class Notes {
+  private readonly counts = new Map<string, number>();
+  add(message: string): void {
+    this.counts.set(message, (this.counts.get(message) ?? 0) + 1);
+  }
+  readonly warn = (message: string, file: string | undefined, key: string): void => {
+    this.add(`${file ?? 'snapshot'}: ${key.replace(/\[\d+\]/g, '[]')}: ${message}`);
+  };
+  list(): string[] {
+    return [...this.counts].map(([m, n]) => (n > 1 ? `${m} (${n} items)` : m));
+  }
+}
+
+/** Remembers where each id was seen in one array collection, so a second occurrence names both. */
+class UniqueIds {
+  private readonly seen = new Map<string, string>();
+  constructor(private readonly key: string, private readonly field: string) {}
+  check(item: unknown, here: string, file: string, line: number | undefined, keyAt: string): void {
+    const id = (item as Record<string, unknown>)[this.field];
+    if (typeof id !== 'string') return;
+    const before = this.seen.get(id);
+    if (before !== undefined) {
+      throw new InputError(`duplicate ${this.field} ${JSON.stringify(id)} in "${this.key}": also at ${before}; each object must be listed once`, file, line, `${keyAt}.${this.field}`);
+    }
+    this.seen.set(id, here);
+  }
+}
+
+/** The tenant fields the model reads (own domains decide who is external). */
+const TENANT_SCHEMA: ItemSchema = {
+  displayName: 'string', defaultDomain: 'string', cloud: 'string',
+  verifiedDomains: 'array',
+};
 
 const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable']);
 const isHeaderKey = (k: string) => HEADER_KEYS.has(k);
@@ -132,6 +176,7 @@ function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
   if (typeof (tenant as Record<string, unknown>).id !== 'string') {
     throw new InputError('expected a string tenant id', file, undefined, 'tenant.id');
   }
+  validateItem(tenant, TENANT_SCHEMA, { file, keyPrefix: 'tenant' });
   const collectedAt = doc.collectedAt;
   if (typeof collectedAt !== 'string' || Number.isNaN(Date.parse(collectedAt))) {
     throw new InputError(`expected an ISO-8601 time, got ${JSON.stringify(collectedAt)}`, file, undefined, 'collectedAt');
@@ -153,33 +198,34 @@ function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
   };
 }
 
-function validateKey(key: string, kind: KeyKind, value: unknown, file: string): unknown {
+function validateKey(key: string, kind: KeyKind, value: unknown, file: string, notes: Notes): unknown {
   if (kind.kind === 'array') {
     if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeType(value)}`, file, undefined, key);
-    value.forEach((item, i) => validateItem(item, kind.item, { file, keyPrefix: () => `${key}[${i}]` }));
+    const field = uniqueField(kind);
+    const ids = field ? new UniqueIds(key, field) : undefined;
+    value.forEach((item, i) => {
+      validateItem(item, kind.item, { file, keyPrefix: () => `${key}[${i}]`, warn: notes.warn }, kind.refine);
+      ids?.check(item, `${key}[${i}]`, file, undefined, `${key}[${i}]`);
+    });
     return value;
   }
   if (kind.kind === 'object') {
-    validateItem(value, kind.item, { file, keyPrefix: key });
+    validateItem(value, kind.item, { file, keyPrefix: key, warn: notes.warn }, kind.refine);
     return value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError(`expected an object keyed by id, got ${describeType(value)}`, file, undefined, key);
   }
-  for (const [id, entry] of Object.entries(value)) validateMapValue(kind, entry, { file, keyPrefix: `${key}.${id}` });
+  for (const [id, entry] of Object.entries(value)) validateMapValue(kind, entry, { file, keyPrefix: `${key}.${id}`, warn: notes.warn });
   return value;
 }
 
-function validateMapValue(
-  kind: Extract<KeyKind, { kind: 'map' }>,
-  entry: unknown,
-  where: { file?: string; line?: number; keyPrefix: string },
-): void {
+function validateMapValue(kind: Extract<KeyKind, { kind: 'map' }>, entry: unknown, where: Where & { keyPrefix: string }): void {
   if (kind.value === 'array') {
     if (!Array.isArray(entry)) throw new InputError(`expected an array, got ${describeType(entry)}`, where.file, where.line, where.keyPrefix);
-    entry.forEach((item, i) => validateItem(item, kind.item, { ...where, keyPrefix: () => `${where.keyPrefix}[${i}]` }));
+    entry.forEach((item, i) => validateItem(item, kind.item, { ...where, keyPrefix: () => `${where.keyPrefix}[${i}]` }, kind.refine));
   } else {
-    validateItem(entry, kind.item, where);
+    validateItem(entry, kind.item, where, kind.refine);
   }
 }
 
@@ -199,7 +245,8 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
   if (!manifestPath) throw new InputError('a snapshot directory needs a manifest.json', dir);
   const manifestName = basename(manifestPath);
   const manifest = parseJson(await readMaybeGzip(manifestPath), manifestName);
-  const { snapshot, warnings } = parseSnapshotObject(manifest, manifestName);
+  const notes = new Notes();
+  const snapshot = parseSnapshotInto(manifest, manifestName, notes);
   const target = snapshot as unknown as Record<string, unknown>;
 
   const files = (await readdir(dir)).sort();
@@ -209,24 +256,25 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
     const key = m[1]!;
     const kind = snapshotKeyKind(key);
     if (!kind || kind.kind === 'object') {
-      warnings.push(`${name}: not a snapshot collection, ignored`);
+      notes.add(`${name}: not a snapshot collection, ignored`);
       continue;
     }
     if (target[key] !== undefined) {
       throw new InputError(`"${key}" is given both in ${manifestName} and in ${name}; keep one`, name, undefined, key);
     }
-    target[key] = await readNdjson(join(dir, name), name, key, kind);
+    target[key] = await readNdjson(join(dir, name), name, key, kind, notes);
   }
-  return { snapshot, warnings };
+  return { snapshot, warnings: notes.list() };
 }
 
-async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>): Promise<unknown> {
+async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>, notes: Notes): Promise<unknown> {
   const out: unknown[] = [];
   const map: Record<string, unknown> = {};
+  const field = uniqueField(kind);
+  const ids = field ? new UniqueIds(key, field) : undefined;
   let lineNo = 0;
-  const handle = (raw: string) => {
+  const handle = (text: string) => {
     lineNo++;
-    const text = lineNo === 1 ? stripBom(raw) : raw;
     if (text.trim() === '') return;
     let item: unknown;
     try {
@@ -236,14 +284,15 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
     }
     if (kind.kind === 'array') {
       const index = out.length;
-      validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]` });
+      validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]`, warn: notes.warn }, kind.refine);
+      ids?.check(item, `line ${lineNo}`, name, lineNo, `${key}[${index}]`);
       out.push(item);
     } else {
       if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
         throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);
       }
       const entry = item as { key: string; value: unknown };
-      validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: `${key}.${entry.key}` });
+      validateMapValue(kind, entry.value, { file: name, line: lineNo, keyPrefix: `${key}.${entry.key}`, warn: notes.warn });
       map[entry.key] = entry.value;
     }
   };

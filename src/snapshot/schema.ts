@@ -5,14 +5,45 @@
 import { COLLECTIONS } from '../collections/index.js';
 import { InputError } from '../errors.js';
 
-export type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
+export type PlainType = 'string' | 'boolean' | 'number' | 'object' | 'array' | 'string[]' | 'object[]' | 'string|string[]';
+
+/**
+ * An enumeration the model reads (compared case-insensitively, as the model does). `closed`: any other
+ * value is an InputError, because the model would silently read it as something else (a policy
+ * `state` of "bogus" as disabled). `open`: Graph documents the enumeration as evolvable
+ * (`unknownFutureValue`), so a value we do not know is a warning, not a refusal. `shape`: one value,
+ * a list of values, or a comma-separated string of values (Graph's flag enums).
+ */
+export interface EnumType {
+  oneOf: readonly string[];
+  closed: boolean;
+  shape?: 'value' | 'list' | 'commaList';
+}
+
+/** An array whose elements are objects, each checked against its own schema. */
+export interface EachType {
+  each: ItemSchema;
+}
+
+export type FieldType = PlainType | EnumType | EachType;
 /** `name!` = required; dotted names reach into nested objects (validated only when the parent is present), except `@odata.*` annotations. */
 export type ItemSchema = Record<string, FieldType>;
 
+/** A check across fields of one item; returns the key (relative to the item) and the problem, or nothing. */
+export type ItemRefinement = (item: Record<string, unknown>) => { key: string; message: string } | undefined;
+
 export type KeyKind =
-  | { kind: 'array'; item: ItemSchema }
-  | { kind: 'map'; value: 'array' | 'object'; item: ItemSchema }
-  | { kind: 'object'; item: ItemSchema };
+  /** `uniqueBy`: the field that must not repeat (default: a required `id`); false where repeats are legitimate. */
+  | { kind: 'array'; item: ItemSchema; refine?: ItemRefinement; uniqueBy?: string | false }
+  | { kind: 'map'; value: 'array' | 'object'; item: ItemSchema; refine?: ItemRefinement }
+  | { kind: 'object'; item: ItemSchema; refine?: ItemRefinement };
+
+/** The field whose value must be unique within an array collection: `uniqueBy`, else a required `id`. */
+export function uniqueField(kind: KeyKind): string | undefined {
+  if (kind.kind !== 'array') return undefined;
+  if (kind.uniqueBy === false) return undefined;
+  return kind.uniqueBy ?? (Object.hasOwn(kind.item, 'id!') ? 'id' : undefined);
+}
 
 /**
  * Every snapshot key: the collected ones from their descriptors (src/collections/, one file each, so
@@ -38,7 +69,7 @@ export function describeType(value: unknown): string {
   return typeof value;
 }
 
-function matches(value: unknown, type: FieldType): boolean {
+function matches(value: unknown, type: PlainType): boolean {
   switch (type) {
     case 'string': return typeof value === 'string';
     case 'boolean': return typeof value === 'boolean';
@@ -85,16 +116,36 @@ function compile(schema: ItemSchema): CompiledField[] {
   return fields;
 }
 
+const lowered = new WeakMap<EnumType, Set<string>>();
+function allowedOf(type: EnumType): Set<string> {
+  let set = lowered.get(type);
+  if (!set) lowered.set(type, (set = new Set(type.oneOf.map((v) => v.toLowerCase()))));
+  return set;
+}
+
+/** The values of an enum field, or a type problem. */
+function enumValues(value: unknown, type: EnumType): string[] | string {
+  switch (type.shape ?? 'value') {
+    case 'value': return typeof value === 'string' ? [value] : `expected one of ${type.oneOf.join(', ')}, got ${describeType(value)}`;
+    case 'list': return matches(value, 'string[]') ? (value as string[]) : `expected string[], got ${describeType(value)}${Array.isArray(value) ? ' with non-string elements' : ''}`;
+    case 'commaList': return typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter((v) => v !== '') : `expected a comma-separated string, got ${describeType(value)}`;
+  }
+}
+
+export interface Where {
+  file?: string;
+  line?: number;
+  keyPrefix: string | (() => string);
+  /** Where a value of an open enumeration that we do not know is reported (ignored when absent). */
+  warn?: (message: string, file: string | undefined, key: string) => void;
+}
+
 /**
  * Checks one item against its schema. `where` locates the item for the error message
  * (e.g. key prefix `users[3]` for a single file, or file+line for NDJSON); the prefix may be a
  * function so the common (valid) case builds no strings.
  */
-export function validateItem(
-  item: unknown,
-  schema: ItemSchema,
-  where: { file?: string; line?: number; keyPrefix: string | (() => string) },
-): void {
+export function validateItem(item: unknown, schema: ItemSchema, where: Where, refine?: ItemRefinement): void {
   const at = (suffix: string) => {
     const prefix = typeof where.keyPrefix === 'function' ? where.keyPrefix() : where.keyPrefix;
     return prefix ? (suffix ? `${prefix}.${suffix}` : prefix) : suffix;
@@ -110,8 +161,31 @@ export function validateItem(
       if (field.required) throw new InputError(`required property is missing`, where.file, where.line, at(field.name));
       continue;
     }
-    if (!matches(value, field.type)) {
-      throw new InputError(`expected ${field.type}, got ${describeType(value)}`, where.file, where.line, at(field.name));
+    const type = field.type;
+    if (typeof type === 'string') {
+      if (!matches(value, type)) throw new InputError(`expected ${type}, got ${describeType(value)}`, where.file, where.line, at(field.name));
+    } else if ('each' in type) {
+      if (!Array.isArray(value)) throw new InputError(`expected an array of objects, got ${describeType(value)}`, where.file, where.line, at(field.name));
+      for (let i = 0; i < value.length; i++) validateItem(value[i], type.each, { ...where, keyPrefix: () => `${at(field.name)}[${i}]` });
+    } else {
+      checkEnum(value, type, where, () => at(field.name));
     }
+  }
+  if (refine) {
+    const problem = refine(item as Record<string, unknown>);
+    if (problem) throw new InputError(problem.message, where.file, where.line, at(problem.key));
+  }
+}
+
+function checkEnum(value: unknown, type: EnumType, where: Where, key: () => string): void {
+  const values = enumValues(value, type);
+  if (typeof values === 'string') throw new InputError(values, where.file, where.line, key());
+  const allowed = allowedOf(type);
+  for (const v of values) {
+    if (typeof v !== 'string') continue;
+    if (allowed.has(v.toLowerCase())) continue;
+    const message = `unknown value ${JSON.stringify(v)} (expected one of ${type.oneOf.join(', ')})`;
+    if (type.closed) throw new InputError(message, where.file, where.line, key());
+    where.warn?.(message, where.file, key());
   }
 }

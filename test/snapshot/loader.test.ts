@@ -390,7 +390,7 @@ describe('bad input: a clear InputError naming file, line and key', () => {
     ['securityDefaults.isEnabled', { securityDefaults: {} }],
     ['securityDefaults', { securityDefaults: [true] }],
     ['conditionalAccessPolicies[0].conditions.users.includeUsers', { conditionalAccessPolicies: [{ id: 'p', conditions: { users: { includeUsers: 'All' } } }] }],
-    ['conditionalAccessPolicies[0].grantControls.builtInControls', { conditionalAccessPolicies: [{ id: 'p', grantControls: { builtInControls: [1] } }] }],
+    ['conditionalAccessPolicies[0].grantControls.builtInControls', { conditionalAccessPolicies: [{ id: 'p', conditions: {}, grantControls: { builtInControls: [1] } }] }],
     ['azureRoleAssignments[0].properties.principalId', { azureRoleAssignments: [{ id: 'a', properties: { roleDefinitionId: 'r' } }] }],
     ['classicAdministrators[0].properties.emailAddress', { classicAdministrators: [{ id: 'c', properties: { role: 'CoAdministrator' } }] }],
     ['roleDefinitions[0].isPrivileged', { roleDefinitions: [{ id: 'r', isPrivileged: 'yes' }] }],
