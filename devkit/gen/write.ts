@@ -164,6 +164,7 @@ export async function writeSnapshotDir(opts: WriteOptions): Promise<WriteResult>
   await mkdir(tmp);
   const open: NdjsonWriter[] = [];
   const counts: Record<string, number> = {};
+  const lineCounts: Record<string, number> = {}; // per file, for the manifest's `counts` (spec/snapshot.md)
   const names: string[] = [];
   const writer = (key: string) => {
     const w = new NdjsonWriter(join(tmp, key + ext), gzip, level);
@@ -174,6 +175,7 @@ export async function writeSnapshotDir(opts: WriteOptions): Promise<WriteResult>
   const close = async (key: string, w: NdjsonWriter) => {
     await w.close();
     counts[key] = w.count;
+    lineCounts[key] = w.count;
   };
   const checkAbort = () => {
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -248,7 +250,7 @@ export async function writeSnapshotDir(opts: WriteOptions): Promise<WriteResult>
 
     // manifest last: a directory without it is not a snapshot
     const manifest = createWriteStream(join(tmp, 'manifest.json'));
-    manifest.end(`${JSON.stringify(manifestOf(t), null, 2)}\n`);
+    manifest.end(`${JSON.stringify({ ...manifestOf(t), counts: lineCounts }, null, 2)}\n`);
     await finished(manifest);
     names.push('manifest.json');
 

@@ -40,6 +40,11 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
   strOrNull(tenant.displayName, 'tenant.displayName');
   date(root.snapshotCollectedAt, 'snapshotCollectedAt');
   date(root.generatedAt, 'generatedAt');
+  if (root.generator !== undefined) {
+    const g = obj(root.generator, 'generator');
+    str(g.name, 'generator.name');
+    str(g.version, 'generator.version');
+  }
 
   const summary = obj(root.summary, 'summary');
   for (const [ruleId, counts] of Object.entries(obj(summary.rules, 'summary.rules'))) {
@@ -52,12 +57,17 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
     for (const s of STATES) count(c[s], `summary.coverage.${t}.${s}`);
   }
 
+  const ruleIds = new Set<string>();
   arr(root.rules, 'rules').forEach((r, i) => {
     const k = `rules[${i}]`;
     const o = obj(r, k);
     for (const f of ['id', 'title', 'resourceType', 'origin', 'remediation']) str(o[f], `${k}.${f}`);
+    for (const f of ['protectsAgainst', 'notes']) if (o[f] !== undefined) str(o[f], `${k}.${f}`);
     oneOf(o.severity, SEVERITIES, `${k}.severity`);
     strings(o.references, `${k}.references`);
+    // every renderer looks a rule's counts up by its id: a rule without them cannot be shown
+    if (!Object.hasOwn(summary.rules as Json, o.id as string)) fail(`${k}.id`, `rule ${JSON.stringify(o.id)} has no counts in summary.rules`);
+    ruleIds.add(o.id as string);
   });
   arr(root.dataGaps, 'dataGaps').forEach((g, i) => {
     const o = obj(g, `dataGaps[${i}]`);
@@ -91,6 +101,7 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
     const k = `findings[${i}]`;
     const o = obj(f, k);
     for (const field of ['ruleId', 'resourceId', 'resourceName', 'reason']) str(o[field], `${k}.${field}`);
+    if (!ruleIds.has(o.ruleId as string)) fail(`${k}.ruleId`, `rule ${JSON.stringify(o.ruleId)} is not in rules[]; the finding would be lost`);
     oneOf(o.status, FINDING_STATUSES, `${k}.status`);
     oneOf(o.severity, SEVERITIES, `${k}.severity`);
     oneOf(o.resourceType, RESOURCE_TYPES, `${k}.resourceType`);

@@ -242,6 +242,10 @@ export class Stage {
     const old = join(parent, `.${basename(this.out)}.old-${tag}`);
     await mkdir(tmp);
     const files: string[] = [];
+    // line counts let the loader refuse a file cut at a line boundary later (spec/snapshot.md `counts`)
+    const counts: Record<string, number> = {};
+    for (const key of keys) counts[key] = await countLines(this.dataPath(key));
+    manifest = { ...manifest, counts };
     try {
       for (const key of keys) {
         await rename(this.dataPath(key), join(tmp, `${key}.ndjson`));
@@ -319,6 +323,15 @@ export class NdjsonAppender {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/** Newlines in a file, streamed (the staged NDJSON ends every line with one). */
+async function countLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n++;
+  }
+  return n;
 }
 
 function lastNewline(fd: number, size: number): number {

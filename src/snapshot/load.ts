@@ -158,7 +158,7 @@ const TENANT_SCHEMA: ItemSchema = {
   verifiedDomains: 'array',
 };
 
-const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable']);
+const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable', 'counts']);
 const isHeaderKey = (k: string) => HEADER_KEYS.has(k);
 
 function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
@@ -190,6 +190,7 @@ function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
       throw new InputError(`expected an object like {"status": 403, "code": "...", "message": "..."}, got ${describeType(v)}`, file, undefined, `unavailable.${k}`);
     }
   }
+  readCounts(doc, file);
   return {
     mfaguardSnapshot: 1,
     tenant: tenant as Snapshot['tenant'],
@@ -229,6 +230,25 @@ function validateMapValue(kind: Extract<KeyKind, { kind: 'map' }>, entry: unknow
   }
 }
 
+/**
+ * `counts` (optional, directory layout): the number of lines its writer put in each NDJSON file, so a
+ * file cut at a line boundary (a full disk, an interrupted copy) is refused instead of loading as a
+ * smaller tenant.
+ */
+function readCounts(doc: Record<string, unknown>, file: string): Record<string, number> | undefined {
+  const counts = doc.counts;
+  if (counts === undefined) return undefined;
+  if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) {
+    throw new InputError(`expected an object of line counts per collection, got ${describeType(counts)}`, file, undefined, 'counts');
+  }
+  for (const [k, v] of Object.entries(counts)) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new InputError(`expected a non-negative whole number, got ${JSON.stringify(v) ?? describeType(v)}`, file, undefined, `counts.${k}`);
+    }
+  }
+  return counts as Record<string, number>;
+}
+
 async function findFile(dir: string, names: string[]): Promise<string | undefined> {
   for (const name of names) {
     try {
@@ -248,6 +268,8 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
   const notes = new Notes();
   const snapshot = parseSnapshotInto(manifest, manifestName, notes);
   const target = snapshot as unknown as Record<string, unknown>;
+  const counts = readCounts(manifest as Record<string, unknown>, manifestName);
+  const linesRead = new Map<string, { name: string; lines: number }>();
 
   const files = (await readdir(dir)).sort();
   for (const name of files) {
@@ -262,20 +284,35 @@ export async function loadDirectory(dir: string): Promise<LoadResult> {
     if (target[key] !== undefined) {
       throw new InputError(`"${key}" is given both in ${manifestName} and in ${name}; keep one`, name, undefined, key);
     }
-    target[key] = await readNdjson(join(dir, name), name, key, kind, notes);
+    const read = await readNdjson(join(dir, name), name, key, kind, notes);
+    target[key] = read.value;
+    linesRead.set(key, { name, lines: read.lines });
+  }
+  for (const [key, expected] of Object.entries(counts ?? {})) {
+    const got = linesRead.get(key);
+    if (!got) {
+      if (target[key] !== undefined) continue; // kept in the manifest itself
+      throw new InputError(`lists ${expected} "${key}" lines but ${key}.ndjson is missing; the snapshot is incomplete`, manifestName, undefined, `counts.${key}`);
+    }
+    if (got.lines !== expected) {
+      throw new InputError(`has ${got.lines} lines but ${manifestName} counts ${expected}; the file is truncated or was edited`, got.name, undefined, key);
+    }
   }
   return { snapshot, warnings: notes.list() };
 }
 
-async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>, notes: Notes): Promise<unknown> {
+/** The collection and its number of non-blank lines. */
+async function readNdjson(path: string, name: string, key: string, kind: Exclude<KeyKind, { kind: 'object' }>, notes: Notes): Promise<{ value: unknown; lines: number }> {
   const out: unknown[] = [];
   const map: Record<string, unknown> = {};
   const field = uniqueField(kind);
   const ids = field ? new UniqueIds(key, field) : undefined;
   let lineNo = 0;
+  let lines = 0;
   const handle = (text: string) => {
     lineNo++;
     if (text.trim() === '') return;
+    lines++;
     let item: unknown;
     try {
       item = JSON.parse(text);
@@ -302,5 +339,5 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
     if (err instanceof InputError) throw err;
     throw new InputError(`cannot read (${(err as Error).message}); the file may be truncated`, name, lineNo || undefined);
   }
-  return kind.kind === 'array' ? out : map;
+  return { value: kind.kind === 'array' ? out : map, lines };
 }

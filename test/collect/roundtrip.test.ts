@@ -83,6 +83,9 @@ describe('round trip through the emulator', () => {
       expect(batchPosts).toBeLessThan(130);
       const { snapshot } = await loadSnapshot(out);
       for (const u of source.users!) expect(snapshot.authenticationRequirements![u.id]?.perUserMfaState).toBe(u.perUserMfaState);
+      // the manifest counts each NDJSON file's lines, so a file cut at a line boundary is refused (issue 10)
+      const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { counts?: Record<string, number> };
+      expect(manifest.counts).toMatchObject({ users: 2000, authenticationRequirements: 2000 });
     } finally {
       await emu.close();
     }

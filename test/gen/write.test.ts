@@ -34,7 +34,9 @@ describe('writeSnapshotDir', () => {
     expect(res.bytes).toBeGreaterThan(100_000);
     expect(progress).toContain('users');
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(manifest).sort()).toEqual(['collectedAt', 'mfaguardSnapshot', 'securityDefaults', 'tenant', 'unavailable']);
+    expect(Object.keys(manifest).sort()).toEqual(['collectedAt', 'counts', 'mfaguardSnapshot', 'securityDefaults', 'tenant', 'unavailable']);
+    // line counts per NDJSON file (issue 10: a file cut at a line boundary must not load as a smaller tenant)
+    expect(manifest.counts).toMatchObject({ users: 500, groups: res.counts.groups, groupMembers: res.counts.groups });
     const firstMemberLine = (await readFile(join(out, 'groupMembers.ndjson'), 'utf8')).split('\n')[0]!;
     expect(Object.keys(JSON.parse(firstMemberLine) as object)).toEqual(['key', 'value']);
 
