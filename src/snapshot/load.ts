@@ -137,18 +137,21 @@ class Notes {
   }
 }
 
-/** Remembers where each id was seen in one array collection, so a second occurrence names both. */
+/**
+ * Ids seen so far in one array collection. Only a Set on the common path (a 1M-user load must not
+ * pay for more); on a duplicate, `firstAt` finds where the id was first seen so the error names both.
+ */
 class UniqueIds {
-  private readonly seen = new Map<string, string>();
-  constructor(private readonly key: string, private readonly field: string) {}
-  check(item: unknown, here: string, file: string, line: number | undefined, keyAt: string): void {
+  private readonly seen = new Set<string>();
+  constructor(private readonly key: string, private readonly field: string, private readonly firstAt: (id: string) => string) {}
+  check(item: unknown, file: string, line: number | undefined, keyAt: () => string): void {
     const id = (item as Record<string, unknown>)[this.field];
     if (typeof id !== 'string') return;
-    const before = this.seen.get(id);
-    if (before !== undefined) {
-      throw new InputError(`duplicate ${this.field} ${JSON.stringify(id)} in "${this.key}": also at ${before}; each object must be listed once`, file, line, `${keyAt}.${this.field}`);
+    const size = this.seen.size;
+    this.seen.add(id);
+    if (this.seen.size === size) {
+      throw new InputError(`duplicate ${this.field} ${JSON.stringify(id)} in "${this.key}": also at ${this.firstAt(id)}; each object must be listed once`, file, line, `${keyAt()}.${this.field}`);
     }
-    this.seen.set(id, here);
   }
 }
 
@@ -203,10 +206,11 @@ function validateKey(key: string, kind: KeyKind, value: unknown, file: string, n
   if (kind.kind === 'array') {
     if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeType(value)}`, file, undefined, key);
     const field = uniqueField(kind);
-    const ids = field ? new UniqueIds(key, field) : undefined;
+    const ids = field ? new UniqueIds(key, field, (id) => `${key}[${value.findIndex((v) => (v as Record<string, unknown>)[field] === id)}]`) : undefined;
     value.forEach((item, i) => {
-      validateItem(item, kind.item, { file, keyPrefix: () => `${key}[${i}]`, warn: notes.warn }, kind.refine);
-      ids?.check(item, `${key}[${i}]`, file, undefined, `${key}[${i}]`);
+      const keyAt = () => `${key}[${i}]`;
+      validateItem(item, kind.item, { file, keyPrefix: keyAt, warn: notes.warn }, kind.refine);
+      ids?.check(item, file, undefined, keyAt);
     });
     return value;
   }
@@ -306,7 +310,8 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
   const out: unknown[] = [];
   const map: Record<string, unknown> = {};
   const field = uniqueField(kind);
-  const ids = field ? new UniqueIds(key, field) : undefined;
+  const lineOf: number[] = []; // the line of each item, for naming the first of two duplicates
+  const ids = field ? new UniqueIds(key, field, (id) => `line ${lineOf[out.findIndex((v) => (v as Record<string, unknown>)[field] === id)]}`) : undefined;
   let lineNo = 0;
   let lines = 0;
   const handle = (text: string) => {
@@ -321,9 +326,11 @@ async function readNdjson(path: string, name: string, key: string, kind: Exclude
     }
     if (kind.kind === 'array') {
       const index = out.length;
-      validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: () => `${key}[${index}]`, warn: notes.warn }, kind.refine);
-      ids?.check(item, `line ${lineNo}`, name, lineNo, `${key}[${index}]`);
+      const keyAt = () => `${key}[${index}]`;
+      validateItem(item, kind.item, { file: name, line: lineNo, keyPrefix: keyAt, warn: notes.warn }, kind.refine);
+      ids?.check(item, name, lineNo, keyAt);
       out.push(item);
+      if (ids) lineOf.push(lineNo);
     } else {
       if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string' || !('value' in item)) {
         throw new InputError(`expected {"key": "<id>", "value": ...} for map-shaped "${key}"`, name, lineNo);

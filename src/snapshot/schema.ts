@@ -116,12 +116,14 @@ function compile(schema: ItemSchema): CompiledField[] {
   return fields;
 }
 
-const lowered = new WeakMap<EnumType, Set<string>>();
-function allowedOf(type: EnumType): Set<string> {
-  let set = lowered.get(type);
-  if (!set) lowered.set(type, (set = new Set(type.oneOf.map((v) => v.toLowerCase()))));
-  return set;
+/** Allowed values as spelled (the fast path: no lower-casing, no allocation) and lower-cased. */
+const allowedSets = new WeakMap<EnumType, { exact: Set<string>; lower: Set<string> }>();
+function allowedOf(type: EnumType): { exact: Set<string>; lower: Set<string> } {
+  let sets = allowedSets.get(type);
+  if (!sets) allowedSets.set(type, (sets = { exact: new Set(type.oneOf), lower: new Set(type.oneOf.map((v) => v.toLowerCase())) }));
+  return sets;
 }
+const isAllowed = (v: string, sets: { exact: Set<string>; lower: Set<string> }) => sets.exact.has(v) || sets.lower.has(v.toLowerCase());
 
 /** The values of an enum field, or a type problem. */
 function enumValues(value: unknown, type: EnumType): string[] | string {
@@ -166,7 +168,12 @@ export function validateItem(item: unknown, schema: ItemSchema, where: Where, re
       if (!matches(value, type)) throw new InputError(`expected ${type}, got ${describeType(value)}`, where.file, where.line, at(field.name));
     } else if ('each' in type) {
       if (!Array.isArray(value)) throw new InputError(`expected an array of objects, got ${describeType(value)}`, where.file, where.line, at(field.name));
-      for (let i = 0; i < value.length; i++) validateItem(value[i], type.each, { ...where, keyPrefix: () => `${at(field.name)}[${i}]` });
+      // fast path without allocation; an element that does not conform is validated again to say why (or to warn)
+      for (let i = 0; i < value.length; i++) {
+        if (!conforms(value[i], type.each)) validateItem(value[i], type.each, { ...where, keyPrefix: () => `${at(field.name)}[${i}]` });
+      }
+    } else if (typeof value === 'string' && (type.shape ?? 'value') === 'value' && isAllowed(value, allowedOf(type))) {
+      // the common case of a one-value enum, checked without allocating
     } else {
       checkEnum(value, type, where, () => at(field.name));
     }
@@ -177,13 +184,37 @@ export function validateItem(item: unknown, schema: ItemSchema, where: Where, re
   }
 }
 
+/** Whether an item passes its schema with nothing to report (no error, no warning): the allocation-free check. */
+function conforms(item: unknown, schema: ItemSchema): boolean {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  for (const field of compile(schema)) {
+    const parent = field.parentPath.length ? get(item, field.parentPath) : item;
+    if (parent === undefined || parent === null) continue;
+    if (typeof parent !== 'object' || Array.isArray(parent)) return false;
+    const value = (parent as Record<string, unknown>)[field.path[field.path.length - 1]!];
+    if (value === undefined || value === null) {
+      if (field.required) return false;
+      continue;
+    }
+    const type = field.type;
+    if (typeof type === 'string') {
+      if (!matches(value, type)) return false;
+    } else if ('each' in type) {
+      if (!Array.isArray(value) || !value.every((v) => conforms(v, type.each))) return false;
+    } else {
+      const values = enumValues(value, type);
+      if (typeof values === 'string' || !values.every((v) => isAllowed(v, allowedOf(type)))) return false;
+    }
+  }
+  return true;
+}
+
 function checkEnum(value: unknown, type: EnumType, where: Where, key: () => string): void {
   const values = enumValues(value, type);
   if (typeof values === 'string') throw new InputError(values, where.file, where.line, key());
   const allowed = allowedOf(type);
   for (const v of values) {
-    if (typeof v !== 'string') continue;
-    if (allowed.has(v.toLowerCase())) continue;
+    if (isAllowed(v, allowed)) continue;
     const message = `unknown value ${JSON.stringify(v)} (expected one of ${type.oneOf.join(', ')})`;
     if (type.closed) throw new InputError(message, where.file, where.line, key());
     where.warn?.(message, where.file, key());
