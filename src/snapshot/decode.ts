@@ -3,7 +3,7 @@
  * and UTF-16BE with a BOM. Windows PowerShell's `ConvertTo-Json | Out-File` writes UTF-16LE with a
  * BOM by default, so a snapshot or report saved that way must read like any other. A file that starts
  * with `{` or `[` followed by a zero byte is UTF-16 without a BOM (Out-File -Encoding unicode piped
- * through tools that drop it). Pure: no I/O, shared by the snapshot loader and the report reader.
+ * through tools that drop it). Pure: no I/O, shared by the snapshot loader, the line reader (lines.ts) and the report reader.
  */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -20,13 +20,4 @@ export function detectEncoding(head: Uint8Array): TextEncodingName {
 /** Decodes a whole file; the BOM, if any, is not part of the text. Invalid sequences become U+FFFD, as Node's utf8 reading does. */
 export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder(detectEncoding(bytes)).decode(bytes);
-}
-
-/** A streaming decoder: feed chunks in order (a character may span two chunks), then `end()`. */
-export function streamDecoder(head: Uint8Array): { write(chunk: Uint8Array): string; end(): string } {
-  const decoder = new TextDecoder(detectEncoding(head));
-  return {
-    write: (chunk) => decoder.decode(chunk, { stream: true }),
-    end: () => decoder.decode(),
-  };
 }
