@@ -5,7 +5,7 @@
  */
 import { evaluateUser, prepareEngine } from '../coverage/engine.js';
 import type { CoverageCell, PolicyTraceStep } from '../coverage/types.js';
-import { TARGETS, TARGET_LABELS, painter, stateStyle, type Target } from '../vocabulary.js';
+import { TARGETS, TARGET_LABELS, escapeControlsDeep, painter, stateStyle, type Target } from '../vocabulary.js';
 import { InputError, UsageError } from '../errors.js';
 import { describeGrant } from '../rules/azure-tier.js';
 import type { UserAzureAccess } from '../snapshot/azure.js';
@@ -74,8 +74,13 @@ export function explanationJson(e: Explanation): Omit<Explanation, 'groupNames'>
 const HEALTHY_OUTCOMES = new Set(['enforces', 'blocks', 'trustedLocationBypass']);
 const WARNING_OUTCOMES = new Set(['userExcluded', 'targetExcluded', 'conditional', 'reportOnly']);
 
-/** The terminal form: one paragraph for the user, one per target with its policy trace. No trailing newline. */
-export function explanationText(e: Explanation, opts: { color?: boolean } = {}): string {
+/**
+ * The terminal form: one paragraph for the user, one per target with its policy trace. No trailing
+ * newline. Every string of the explanation (names come from the tenant) is shown with its control and
+ * bidi characters escaped before any colour is added.
+ */
+export function explanationText(raw: Explanation, opts: { color?: boolean } = {}): string {
+  const e = escapeControlsDeep(raw);
   const paint = painter(!!opts.color);
   const { user, groups, roles, azure, perUserMfa, registration: reg } = e;
   const L: string[] = [];
