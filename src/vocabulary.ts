@@ -83,6 +83,18 @@ export const STATE_HELP: Record<CoverageState, string> = {
 export type Mechanism = 'securityDefaults' | 'perUserMfa' | 'conditionalAccess';
 export const MECHANISM_LABELS: Record<Mechanism, string> = { securityDefaults: 'security defaults', perUserMfa: 'per-user MFA', conditionalAccess: 'Conditional Access' };
 
+// --- Guests (GuestKind, src/snapshot/model.ts) ---
+
+/** A guest kind in a sentence. */
+export const GUEST_KIND_LABELS: Record<string, string> = {
+  b2bCollaborationGuest: 'B2B collaboration guest',
+  b2bCollaborationMember: 'B2B collaboration member',
+  internalGuest: 'internal guest',
+};
+
+/** "a" or "an" before a word (by its first letter; enough for mfaguard's own labels). */
+export const withArticle = (label: string): string => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+
 // --- Rate-limit families ---
 
 /**

@@ -23,7 +23,7 @@ describe('ca-policy-quality', () => {
     expect(byName.get('Good MFA')!.status).toBe('healthy');
     expect(byName.get('MFA or device')!.reason).toContain('MFA can be avoided');
     expect(byName.get('Risky MFA')!.reason).toContain('MFA only at elevated risk');
-    expect(byName.get('Pilot MFA')!.reason).toMatch(/report-only for \d+ days/);
+    expect(byName.get('Pilot MFA')!.reason).toMatch(/report-only, last modified \d+ days ago \(2025-02-01\): not enforced since at least then/);
     expect(byName.get('MFA minus sales')!.reason).toContain("'Everyone-in-Sales' (12 users)");
     expect(byName.get('MFA session lifetime')!.reason).toContain('session-only');
     expect(byName.get('Custom MFA')!.reason).toContain('custom controls');
@@ -42,5 +42,15 @@ describe('ca-policy-quality', () => {
       ],
     });
     expect((await findingsOf(snap, 'ca-policy-quality')).map((f) => f.status)).toEqual(['healthy', 'healthy']);
+  });
+
+  it('says which date a long report-only period is measured from', async () => {
+    const snap = snapshot({
+      users,
+      conditionalAccessPolicies: [policy('Old pilot MFA', { state: 'enabledForReportingButNotEnforced', extra: { createdDateTime: '2024-01-10T00:00:00Z', modifiedDateTime: null } })],
+    });
+    const [f] = await findingsOf(snap, 'ca-policy-quality');
+    expect(f!.reason).toMatch(/report-only since it was created \d+ days ago \(2024-01-10\): never enforced/);
+    expect(f!.reason).not.toMatch(/report-only for/);
   });
 });

@@ -34,7 +34,12 @@ function problemsOf(f: PolicyFacts, ctx: RuleContext): { problems: string[]; unk
     if (!Number.isNaN(t)) {
       const days = Math.floor((model.collectedAt.getTime() - t) / 86_400_000);
       details.reportOnlyDays = days;
-      if (days >= REPORT_ONLY_MAX_DAYS) problems.push(`report-only for ${days} days (since ${since!.slice(0, 10)}): it has never been enforced`);
+      // modifiedDateTime is the last change of any kind, not when report-only began: say which date it is.
+      if (days >= REPORT_ONLY_MAX_DAYS) {
+        problems.push(f.policy.modifiedDateTime
+          ? `report-only, last modified ${days} days ago (${since!.slice(0, 10)}): not enforced since at least then`
+          : `report-only since it was created ${days} days ago (${since!.slice(0, 10)}): never enforced`);
+      }
     }
   }
 
