@@ -5,7 +5,7 @@
  */
 import { evaluateUser, prepareEngine } from '../coverage/engine.js';
 import type { CoverageCell, PolicyTraceStep } from '../coverage/types.js';
-import { GUEST_KIND_LABELS, TARGETS, TARGET_LABELS, escapeControlsDeep, painter, stateStyle, type Target } from '../vocabulary.js';
+import { GUEST_KIND_LABELS, TARGETS, TARGET_LABELS, escapeControlsDeep, escapeJsonControls, painter, stateStyle, type Target } from '../vocabulary.js';
 import { InputError, UsageError } from '../errors.js';
 import { describeGrant } from '../rules/azure-tier.js';
 import type { AzureGrant, UserAzureAccess } from '../snapshot/azure.js';
@@ -70,6 +70,11 @@ export async function explainUser(opts: ExplainOptions): Promise<Explanation> {
     groupNames,
     azureGroupChains,
   };
+}
+
+/** The JSON form as printed: DEL, C1 and bidi characters from tenant names written as \uXXXX escapes. */
+export function explanationJsonText(e: Explanation): string {
+  return escapeJsonControls(JSON.stringify(explanationJson(e), null, 2));
 }
 
 const NOT_IN_ASSIGNMENT = 'the user is not in its assignment';

@@ -1,6 +1,6 @@
 /** `mfaguard explain`: flags → library explainUser() → text or JSON on stdout. */
 import { parseArgs } from 'node:util';
-import { explainUser, explanationJson, explanationText } from '../app/explain.js';
+import { explainUser, explanationJsonText, explanationText } from '../app/explain.js';
 import { TARGETS, type Target } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
@@ -34,7 +34,7 @@ async function runExplainCommand(argv: string[]): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
 
   const explanation = await explainUser({ source: sourceFromArgs(values), user: values.user, targets, onWarning: printWarning });
-  const text = format === 'json' ? JSON.stringify(explanationJson(explanation), null, 2) : explanationText(explanation, { color: useColor(process.stdout) });
+  const text = format === 'json' ? explanationJsonText(explanation) : explanationText(explanation, { color: useColor(process.stdout) });
   process.stdout.write(text + '\n');
   return 0;
 }

@@ -1,5 +1,6 @@
 /** The CLI's output adapters: stdout (tolerating a reader that goes away), or a file written atomically. */
 import { bufferedSink, writeFileAtomically, type Sink } from '../app/output.js';
+import { escapeControls } from '../vocabulary.js';
 
 let stdoutClosed = false;
 let installed = false;
@@ -42,7 +43,7 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return !!stream.isTTY;
 }
 
-/** Prints a warning the library reported. */
+/** Prints a warning the library reported (it may quote the tenant's data: shown escaped). */
 export const printWarning = (message: string): void => {
-  process.stderr.write(`mfaguard: warning: ${message}\n`);
+  process.stderr.write(`mfaguard: warning: ${escapeControls(message)}\n`);
 };

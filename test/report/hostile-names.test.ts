@@ -4,8 +4,12 @@
  * `explain` text, a collector progress line — may carry a raw control byte or bidi control, and the
  * escaped form must be visible where people read it.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { explainUser, explanationText } from '../../src/app/explain.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainUser, explanationJsonText, explanationText } from '../../src/app/explain.js';
 import { Logger } from '../../src/collect/log.js';
 import { evaluateSnapshot } from '../../src/evaluate.js';
 import { FORMATS } from '../../src/report/formats.js';
@@ -79,6 +83,9 @@ describe('hostile names in every output', () => {
     expect(forbiddenIn(text)).toBeUndefined();
     expect(text).toContain('Contractors\\x1b[1A');
     expect(explanationText(e, { color: true }).replace(/\x1b\[\d+m/g, '')).not.toMatch(FORBIDDEN);
+    const json = explanationJsonText(e);
+    expect(forbiddenIn(json)).toBeUndefined();
+    expect(JSON.stringify(JSON.parse(json))).toContain('Contractors\\u001b[1A'); // the data itself is kept
   });
 
   it('collector progress lines, text and JSON', () => {
@@ -90,5 +97,36 @@ describe('hostile names in every output', () => {
       expect(out.split('\n').length, format).toBe(2); // one line and its end
       if (format === 'text') expect(out).toContain(escapeControls(HOSTILE));
     }
+  });
+
+  describe('through the command line (dist/)', () => {
+    const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mfaguard.js');
+    let dir: string;
+    let file: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mfaguard-hostile-'));
+      file = join(dir, 'hostile.json');
+      // An unknown top-level key: the loader's warning quotes it on stderr.
+      await writeFile(file, JSON.stringify({ ...snapshot, [`extra${HOSTILE}`]: 1 }));
+    });
+    afterAll(async () => rm(dir, { recursive: true, force: true }));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+
+    it('scan: table on stdout and warnings on stderr carry no raw control byte', () => {
+      const r = cli('scan', '--snapshot', file);
+      expect(r.status, r.stderr).toBe(0);
+      expect(forbiddenIn(r.stdout)).toBeUndefined();
+      expect(forbiddenIn(r.stderr)).toBeUndefined();
+      expect(r.stdout).toContain('\\x1b[1A');
+      expect(r.stderr).toContain('extra');
+    });
+
+    it('explain: text and JSON', () => {
+      for (const format of ['text', 'json']) {
+        const r = cli('explain', '--snapshot', file, '--user', upn, '--format', format);
+        expect(r.status, r.stderr).toBe(0);
+        expect(forbiddenIn(r.stdout), format).toBeUndefined();
+      }
+    });
   });
 });
