@@ -84,14 +84,13 @@ const COLLECTION: Record<ReferenceKind, string> = {
   user: 'users', group: 'groups', role: 'roleDefinitions', location: 'namedLocations', application: 'servicePrincipals',
 };
 
-/** Every dangling reference of every policy that is not disabled, in policy then field order. */
+/** Every dangling reference of every policy, in policy then field order (a disabled policy too: enabling it later would not fix it). */
 export function danglingReferences(model: DirectoryModel): PolicyHygieneWarning[] {
   if (!model.has('conditionalAccessPolicies')) return [];
   const tables = lookups(model);
   const out: PolicyHygieneWarning[] = [];
   for (const p of model.snapshot.conditionalAccessPolicies ?? []) {
-    // Disabled policies cannot affect anyone; their stale references are noise.
-    if (!p || norm(p.state) === 'disabled') continue;
+    if (!p || typeof p !== 'object') continue;
     const policyName = typeof p.displayName === 'string' && p.displayName ? p.displayName : p.id;
     for (const t of tables) {
       if (!t.known) continue;
