@@ -36,7 +36,7 @@ const APP_KEYWORDS = new Set([
 interface Lookup {
   kind: ReferenceKind;
   /** Undefined when the collection is missing: nothing can be called dangling. */
-  known: Set<string> | undefined;
+  known: { has(id: string): boolean } | undefined;
   keywords: Set<string>;
   fields: { side: 'include' | 'exclude'; path: string; read: (p: ConditionalAccessPolicy) => unknown }[];
 }
@@ -57,11 +57,11 @@ function lookups(model: DirectoryModel): Lookup[] {
   const loc = (p: ConditionalAccessPolicy) => p.conditions?.locations;
   const app = (p: ConditionalAccessPolicy) => p.conditions?.applications;
   return [
-    { kind: 'user', known: model.has('users') ? new Set(model.userById.keys()) : undefined, keywords: USER_KEYWORDS, fields: [
+    { kind: 'user', known: model.has('users') ? model.userById : undefined, keywords: USER_KEYWORDS, fields: [
       { side: 'include', path: 'conditions.users.includeUsers', read: (p) => u(p)?.includeUsers },
       { side: 'exclude', path: 'conditions.users.excludeUsers', read: (p) => u(p)?.excludeUsers },
     ] },
-    { kind: 'group', known: model.has('groups') ? new Set(model.groupById.keys()) : undefined, keywords: new Set(), fields: [
+    { kind: 'group', known: model.has('groups') ? model.groupById : undefined, keywords: new Set(), fields: [
       { side: 'include', path: 'conditions.users.includeGroups', read: (p) => u(p)?.includeGroups },
       { side: 'exclude', path: 'conditions.users.excludeGroups', read: (p) => u(p)?.excludeGroups },
     ] },

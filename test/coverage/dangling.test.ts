@@ -10,6 +10,7 @@ import { renderTable } from '../../src/report/table.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { ARM, GLOBAL_ADMIN, coverageOf, group, memberRef, policy, snapshot, user } from '../helpers/snapshot-builder.js';
 import { failed, states } from '../helpers/coverage.js';
+import { render } from '../report/formats-helpers.js';
 
 const GHOST_GROUP = 'aaaaaaaa-0000-4000-8000-00000000dead';
 const GHOST_USER = 'bbbbbbbb-0000-4000-8000-00000000dead';
@@ -86,5 +87,15 @@ describe('dangling references', () => {
     const table = renderTable(report, { color: false, limit: 10 });
     expect(table).toContain('Policy hygiene');
     expect(table).toContain(GHOST_GROUP);
+  });
+
+  it('the Markdown and HTML headers show the warnings too', async () => {
+    const p = policy('MFA all', { users: { excludeGroups: [GHOST_GROUP] } });
+    const report = buildReport(evaluateSnapshot(snapshot({ users: [alice], conditionalAccessPolicies: [p] })));
+    for (const format of ['markdown', 'html']) {
+      const { text } = await render(format, report);
+      expect(text, format).toContain('Policy hygiene');
+      expect(text, format).toContain(GHOST_GROUP);
+    }
   });
 });
