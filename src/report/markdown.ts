@@ -13,7 +13,7 @@
 import { chunked } from './chunk.js';
 import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
-import type { Report } from './report.js';
+import { hygieneLines, uncertainCounts, type Report } from './report.js';
 import type { Finding } from '../rules/types.js';
 import { escapeControls, FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
 
@@ -94,14 +94,22 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
     await out.push('\n');
   }
 
+  const hygiene = hygieneLines(report);
+  if (hygiene.length) {
+    await out.push('> [!WARNING]\n> **Policy hygiene**: policies name objects that do not exist; they match nobody (verdicts unchanged).\n');
+    for (const m of hygiene) await out.push(`> - ${mdEscape(m)}\n`);
+    await out.push('\n');
+  }
+
+  const uncertain = uncertainCounts(report.principals);
   await out.push('### Coverage by target (users)\n\n');
-  await out.push(row(['target', ...STATES]));
-  await out.push(row(['---', ...STATES.map(() => '--:')]));
+  await out.push(row(['target', ...STATES, 'uncertain']));
+  await out.push(row(['---', ...STATES.map(() => '--:'), '--:']));
   for (const target of TARGETS) {
     const counts = report.summary.coverage[target];
-    await out.push(row([mdEscape(TARGET_LABELS[target]), ...STATES.map((s) => String(counts?.[s] ?? 0))]));
+    await out.push(row([mdEscape(TARGET_LABELS[target]), ...STATES.map((s) => String(counts?.[s] ?? 0)), String(uncertain[target])]));
   }
-  await out.push('\nStates, strongest first; the first three are healthy.\n\n');
+  await out.push('\nStates, strongest first; the first three are healthy. *uncertain*: cells (counted in their state) that missing data could change.\n\n');
 
   await out.push('### Rules\n\n');
   await out.push(row(['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])]));

@@ -28,6 +28,7 @@ export function redactReport(report: Report, knownEmails: Map<string, string>): 
       displayName: p.displayName === null ? null : names.get(p.id.toLowerCase())!,
       coverage: deep(p.coverage) as typeof p.coverage,
     })),
+    ...(report.policyHygiene ? { policyHygiene: deep(report.policyHygiene) as typeof report.policyHygiene } : {}),
     findings: report.findings.map((f) => ({
       ...f,
       resourceName: f.resourceType === 'user' ? `${names.get(f.resourceId.toLowerCase()) ?? pseudonymFor(f.resourceId)}@redacted.invalid` : scrub(f.resourceName),

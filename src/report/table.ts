@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../rules/types.js';
 import { FINDING_STATUSES, SEVERITY_STYLE, escapeControls as shown, STATES, STATUS_COLUMNS, STATUS_STYLE, TARGETS, painter, stateStyle, type CoverageState } from '../vocabulary.js';
-import type { Report } from './report.js';
+import { hygieneLines, uncertainCounts, type Report } from './report.js';
 
 export interface TableOptions {
   color: boolean;
@@ -23,13 +23,24 @@ export function renderTable(report: Report, opts: TableOptions): string {
     lines.push(paint('yellow', 'Data gaps (verdicts that depend on them are "unknown", never "healthy"):'));
     for (const g of report.dataGaps) lines.push(paint('yellow', `  - ${shown(g.reason)}`));
   }
+  const hygiene = hygieneLines(report);
+  if (hygiene.length) {
+    lines.push(paint('yellow', 'Policy hygiene (references to objects that do not exist; they match nobody, verdicts unchanged):'));
+    for (const m of hygiene) lines.push(paint('yellow', `  - ${shown(m)}`));
+  }
   lines.push('');
 
   lines.push(paint('bold', 'Coverage by target (users)'));
   const stateCols: CoverageState[] = [...STATES];
-  const head = ['target', ...stateCols];
-  const rows = TARGETS.map((target) => [target, ...stateCols.map((s) => String(report.summary.coverage[target][s]))]);
-  lines.push(...grid([head, ...rows], (r, c, cell) => (r === 0 ? paint('bold', cell) : c > 0 && cell !== '0' ? paint(stateStyle(stateCols[c - 1]!), cell) : cell)));
+  // "uncertain" counts cells (already in a state column) that missing data could change, as the HTML matrix does.
+  const head = ['target', ...stateCols, 'uncertain'];
+  const uncertain = uncertainCounts(report.principals);
+  const rows = TARGETS.map((target) => [target, ...stateCols.map((s) => String(report.summary.coverage[target][s])), String(uncertain[target])]);
+  lines.push(...grid([head, ...rows], (r, c, cell) => {
+    if (r === 0) return paint('bold', cell);
+    if (c === 0 || cell === '0') return cell;
+    return c > stateCols.length ? paint('yellow', cell) : paint(stateStyle(stateCols[c - 1]!), cell);
+  }));
   lines.push('');
 
   lines.push(paint('bold', 'Rules'));
@@ -66,8 +77,10 @@ export function renderTable(report: Report, opts: TableOptions): string {
     lines.push(`  ${paint('cyan', 'fix:')} ${shown(r.remediation)}`);
   }
   const unhealthy = report.findings.filter((f) => f.status === 'unhealthy').length;
+  const unknown = report.findings.filter((f) => f.status === 'unknown').length;
+  const unknownNote = unknown ? paint('yellow', ` ${unknown} unknown (data missing).`) : '';
   lines.push('');
-  lines.push(unhealthy ? paint('red', `${unhealthy} unhealthy findings.`) : paint('green', 'No unhealthy findings.'));
+  lines.push((unhealthy ? paint('red', `${unhealthy} unhealthy findings.`) : paint('green', 'No unhealthy findings.')) + unknownNote);
   lines.push(paint('gray', 'Explain one account: mfaguard explain --snapshot PATH --user UPN [--target azureManagement]'));
   return lines.join('\n') + '\n';
 }

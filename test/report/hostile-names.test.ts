@@ -45,6 +45,9 @@ beforeAll(async () => {
   const member = (snapshot.users ?? []).find((u) => u.userType !== 'Guest' && u.userPrincipalName)!;
   member.userPrincipalName = `mallory${HOSTILE}@northwind.example`;
   upn = member.id;
+  // A policy that excludes a deleted group: its (hostile) name reaches the policy-hygiene header lines.
+  const first = (snapshot.conditionalAccessPolicies ?? [])[0]!;
+  first.conditions!.users = { ...first.conditions!.users, excludeGroups: [...(first.conditions!.users?.excludeGroups ?? []), 'aaaaaaaa-0000-4000-8000-00000000dead'] };
   report = buildReport(evaluateSnapshot(snapshot), new Date('2026-11-02T09:30:00.000Z'));
 });
 
@@ -52,6 +55,7 @@ describe('hostile names in every output', () => {
   it('the report really carries the hostile strings (the test can fail)', () => {
     expect(report.findings.some((f) => f.resourceName.includes(HOSTILE))).toBe(true);
     expect(report.findings.some((f) => f.reason.includes('Contractors\x1b'))).toBe(true);
+    expect(report.policyHygiene?.some((w) => w.message.includes(HOSTILE))).toBe(true);
   });
 
   for (const format of FORMATS.map((f) => f.name)) {
