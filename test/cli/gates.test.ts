@@ -3,28 +3,13 @@
  * permissions must not pass silently) unless `--allow-unknown`, and every gate failure prints one line
  * on stderr saying why — for scan, report --from and demo. The decision itself is a library value.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateResult } from '../../src/app/gate.js';
 import type { Report } from '../../src/report/report.js';
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mfaguard.js');
-const DEMO = join(import.meta.dirname, '..', '..', 'demo', 'tenant.json');
-
-export async function mfaguard(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { DEMO, mfaguard } from './run.js';
 
 let dir: string;
 let denied: string;
