@@ -4,7 +4,7 @@ import { explainUser, explanationJson, explanationText } from '../app/explain.js
 import { TARGETS, type Target } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
-import { printWarning, useColor } from './output.js';
+import { printWarning, toStdout, useColor } from './output.js';
 import type { Command } from './command.js';
 
 const EXPLAIN_HELP = `Usage: mfaguard explain (--snapshot PATH | --demo) --user UPN|ID [--target TARGET] [--format text|json]
@@ -39,7 +39,7 @@ async function runExplainCommand(argv: string[]): Promise<number> {
 
   const explanation = await explainUser({ source: sourceFromArgs(values), user: values.user, targets, onWarning: printWarning });
   const text = format === 'json' ? JSON.stringify(explanationJson(explanation), null, 2) : explanationText(explanation, { color: useColor(process.stdout) });
-  process.stdout.write(text + '\n');
+  await toStdout(async (write) => { await write(text + '\n'); }); // a full disk fails the run (exit 2)
   return 0;
 }
 

@@ -8,6 +8,7 @@ import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import type { Severity } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
+import { demoSnapshotPath } from '../package.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor } from './output.js';
@@ -58,7 +59,7 @@ async function runScanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
-  const gate = reportOptions(values, [values.snapshot, values['save-snapshot']]);
+  const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined]);
 
   const live = values.tenant !== undefined;
   if (!live) {

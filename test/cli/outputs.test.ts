@@ -57,6 +57,13 @@ describe('write errors exit non-zero', () => {
     expect(r.stderr).toMatch(/standard output: cannot write the output: ENOSPC/);
   });
 
+  it('explain on a full disk: exit 2 too', async () => {
+    const upn = (JSON.parse(snapBytes) as { users: { userPrincipalName: string }[] }).users[0]!.userPrincipalName;
+    const r = await withStdoutTo('/dev/full', ['explain', '--snapshot', snap, '--user', upn]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/ENOSPC/);
+  });
+
   it('a directory, or a missing parent: input errors (exit 2), not internal errors', async () => {
     cleanError(await mfaguard(['scan', '--snapshot', snap, '--output', dir]), /is a directory/);
     cleanError(await mfaguard(['scan', '--snapshot', snap, '--output', join(dir, 'nope', 'r.txt')]), /output directory does not exist/);
@@ -104,6 +111,12 @@ describe('an output may not be an input or another output', () => {
     cleanError(await mfaguard(['scan', '--tenant', 't', '--save-snapshot', snapDir, '--output', join(snapDir, 'r.json')]), /would overwrite the input/);
     cleanError(await mfaguard(['demo', '--save-snapshot', snapDir, '--output', join(snapDir, 'r.json')]), /would overwrite the input/);
     expect(await readdir(snapDir)).toEqual([]);
+  });
+
+  it('scan --demo may not overwrite the bundled demo tenant', async () => {
+    const before = await readFile(DEMO, 'utf8');
+    cleanError(await mfaguard(['scan', '--demo', '--format', 'json', '--output', DEMO]), /would overwrite the input/);
+    expect(await readFile(DEMO, 'utf8')).toBe(before);
   });
 
   it('report --output = --from: exit 2', async () => {
