@@ -165,7 +165,7 @@ describe('temporary files and directories', () => {
     const started = new Promise<void>((resolve) => child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); if (stderr.includes('collecting')) resolve(); }));
     const exited = new Promise<unknown>((r) => child.on('close', (code, signal) => r(signal ?? code)));
     await started;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 150));
     expect((await readdir(tmp)).length).toBe(1); // the demo's snapshot directory, while collecting
     child.kill('SIGINT');
     expect([130, 'SIGINT']).toContain(await exited);

@@ -48,6 +48,22 @@ describe('a required collection that cannot be read', () => {
     }
   }, 120_000);
 
+  it('users failing with 503 after every retry: unavailable, exit 1 (not "snapshot written" and 0)', async () => {
+    const source = generateSnapshot({ users: 30, seed: 7 });
+    const emu = await startEmulator({ snapshot: source, port: 0, tls: true, deny: { users: { status: 503, code: 'ServiceUnavailable', message: 'try later' } } });
+    const caFile = join(root, 'ca-3.pem');
+    await writeFile(caFile, emu.ca!);
+    const out = join(root, 'users-503');
+    try {
+      const res = await runCli(['collect', '--out', out, ...emulatorArgs(emu, caFile), '--quiet', '--max-attempts', '2'], childEnv(emu));
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toMatch(/required collection could not be read: users \(503 ServiceUnavailable\)/);
+      expect((await loadSnapshot(out)).snapshot.unavailable.users).toMatchObject({ status: 503 });
+    } finally {
+      await emu.close();
+    }
+  }, 120_000);
+
   it('an optional collection denied is still exit 0 (the documented list is what counts)', async () => {
     expect(REQUIRED_COLLECTIONS).toEqual(['users', 'groups', 'groupMembers', 'roleAssignments', 'conditionalAccessPolicies']);
     const source = generateSnapshot({ users: 40, seed: 6 });
@@ -71,13 +87,19 @@ describe('--resume remembers the options of the interrupted run', () => {
     const out = join(root, 'resume');
     const env = { ...process.env, AZURE_CLIENT_SECRET: emu.clientSecret };
     const quiet = { write: () => undefined };
-    try {
+    // an interruption part way through the user list: every request aborted, the checkpoints stay
+    const interrupted = async () => {
+      const abort = new AbortController();
       await expect(collectTenant({
         out, auth: 'client-secret', tenant: emu.tenantId, clientId: emu.clientId, env,
         authorityHost: emu.authorityHost, graphEndpoint: emu.graphUrl, armEndpoint: emu.armUrl, ca: [emu.ca!],
-        logFormat: 'json', logSink: quiet,
-        onCheckpoint: (key, count) => { if (key === 'users' && count >= 40) throw new Error('crash'); },
-      })).rejects.toThrow('crash');
+        logFormat: 'json', logSink: quiet, signal: abort.signal,
+        onCheckpoint: (key, count) => { if (key === 'users' && count >= 40) abort.abort(); },
+      })).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 500)); // let the other collections' aborted requests settle
+    };
+    try {
+      await interrupted();
       const state = await readFile(join(out, '.mfaguard-collect', 'state.json'), 'utf8');
       expect(JSON.parse(state).options).toMatchObject({ tenant: emu.tenantId, auth: 'client-secret', clientId: emu.clientId, graphEndpoint: emu.graphUrl });
       expect(state).not.toContain(emu.clientSecret);
@@ -89,12 +111,7 @@ describe('--resume remembers the options of the interrupted run', () => {
       expect(r.missingRequired).toEqual([]);
 
       // through the CLI too, and a conflicting endpoint given again is refused (exit 2), not mixed in
-      await expect(collectTenant({
-        out, auth: 'client-secret', tenant: emu.tenantId, clientId: emu.clientId, env,
-        authorityHost: emu.authorityHost, graphEndpoint: emu.graphUrl, armEndpoint: emu.armUrl, ca: [emu.ca!],
-        logFormat: 'json', logSink: quiet,
-        onCheckpoint: (key, count) => { if (key === 'users' && count >= 40) throw new Error('crash'); },
-      })).rejects.toThrow('crash');
+      await interrupted();
       await rm(join(out, '.mfaguard-collect', 'lock')); // as if the crashed process were gone (this one still runs)
       const conflict = await runCli(['collect', '--out', out, '--resume', '--graph-endpoint', 'https://127.0.0.1:9/', '--quiet'], childEnv(emu));
       expect(conflict.code, conflict.stderr).toBe(2);
