@@ -96,10 +96,10 @@ export async function finishScan(result: ScanResult, opts: ReportOptions): Promi
   return applyGate(report, opts);
 }
 
-/** Prints why the --fail-on gate failed (one line per cause) and returns the exit code. */
+/** Prints why the --fail-on gate failed (one line, its causes joined) and returns the exit code. */
 export function applyGate(report: Report, opts: Pick<ReportOptions, 'failOn' | 'allowUnknown'>): number {
   const gate = gateResult(report, opts.failOn, { allowUnknown: opts.allowUnknown });
-  for (const reason of gate.reasons) process.stderr.write(`mfaguard: gate: ${reason}\n`);
+  if (gate.failed) process.stderr.write(`mfaguard: gate: ${gate.reasons.join('; ')}\n`);
   return gate.failed ? 1 : 0;
 }
 

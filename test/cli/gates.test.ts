@@ -55,6 +55,14 @@ describe('the CLI gate', () => {
     expect(line).toBe(`mfaguard: gate: ${unknownHigh} unknown verdicts at or above high (${line!.match(/\(([^;]*);/)![1]}; missing: ${report.dataGaps.map((g) => g.key).join(', ')}); --allow-unknown to pass`);
   });
 
+  it('unhealthy and unknown together: still one line, both causes', async () => {
+    const r = await mfaguard(['scan', '--snapshot', denied, '--fail-on', 'low', '--output', join(dir, 'low.txt')]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('mfaguard: gate:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^mfaguard: gate: \d+ unhealthy findings at or above low \([^)]*\); \d+ unknown verdicts at or above low .*--allow-unknown to pass$/);
+  });
+
   it('--allow-unknown passes the unknowns; only unhealthy findings then count', async () => {
     const r = await mfaguard(['scan', '--snapshot', denied, '--format', 'json', '--fail-on', 'high', '--allow-unknown']);
     const unhealthyHigh = (JSON.parse(r.stdout) as { findings: { status: string; severity: string }[] }).findings.filter((f) => f.status === 'unhealthy' && f.severity === 'high').length;
