@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
-import { printWarning } from './output.js';
+import { printWarning, withTempCleanupOnSignal } from './output.js';
 import { finishScan, reportOptions } from './scan.js';
 import type { Command } from './command.js';
 
@@ -54,7 +54,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
 
   const opts = reportOptions(values, [values['save-snapshot']]);
   const text = !values.quiet && logFormat === 'text';
-  const result = await runDemo({
+  const result = await withTempCleanupOnSignal(() => runDemo({
     faults,
     saveSnapshot: values['save-snapshot'],
     logFormat,
@@ -65,7 +65,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
     onEmulatorStarted: (emu) => {
       if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);
     },
-  });
+  }));
   if (!result.live) {
     process.stderr.write('mfaguard: demo: the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator); scanning the bundled demo tenant offline\n');
   }

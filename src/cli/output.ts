@@ -9,9 +9,8 @@ let installed = false;
  * `mfaguard scan | head`: a reader that goes away is not an error; stop writing quietly. Progress and
  * notes go to stderr; a closed stderr (`2>&1 | head`) must not fail the run either. Other stdout
  * errors (a full disk behind `> file`) reach the pending write's callback and fail the run (exit 2).
- * SIGINT/SIGTERM remove the temporary files of outputs being written, then end the process as the
- * signal would. Installed by main(), not on import, so embedding the library never changes a host
- * process's stream or signal handling.
+ * Installed by main(), not on import, so embedding the library never changes a host process's stream
+ * handling.
  */
 export function installStdioErrorHandlers(): void {
   if (installed) return;
@@ -26,11 +25,28 @@ export function installStdioErrorHandlers(): void {
   process.stderr.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
   });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
+}
+
+/**
+ * Runs `fn` with SIGINT/SIGTERM handlers that remove the library's temporary files and directories,
+ * then end the process as the signal would. Only around phases that create them (writing outputs, a
+ * live collection into a temporary directory): a handler delays Ctrl-C until the event loop is free,
+ * which a long synchronous evaluation should not pay for.
+ */
+export async function withTempCleanupOnSignal<T>(fn: () => Promise<T>): Promise<T> {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const handler = () => {
       removePendingTempFiles();
-      process.kill(process.pid, sig); // the handler was once(): this time the default action ends the process
-    });
+      process.removeListener(sig, handler);
+      process.kill(process.pid, sig); // no handler left: this time the default action ends the process
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  try {
+    return await fn();
+  } finally {
+    for (const [sig, handler] of handlers) process.removeListener(sig, handler);
   }
 }
 

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { demoSnapshotPath } from '../package.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
-import { printWarning, toStdout, useColor } from './output.js';
+import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
 import type { Command } from './command.js';
 
 const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
@@ -68,11 +68,13 @@ async function runScanCommand(argv: string[]): Promise<number> {
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
-  const result = await scan({
+  const options = {
     source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),
     redact: !!values.redact,
     onWarning: printWarning,
-  });
+  };
+  // a live collection may go to a temporary directory: removed on Ctrl-C too
+  const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate);
   return code || (incomplete ? 1 : 0);
@@ -128,7 +130,7 @@ export async function writeOutputs(report: Report, targets: OutputTarget[], limi
   const render = (t: OutputTarget, color: boolean) => (write: Sink) => renderReport(report, t.format, write, { color, limit });
   const files = targets.filter((t) => t.output && t.output !== '-').map((t) => ({ path: t.output!, produce: render(t, false) }));
   const stdout = targets.find((t) => !t.output || t.output === '-');
-  await writeFilesTogether(files, stdout ? () => toStdout(render(stdout, useColor(process.stdout))) : undefined);
+  await withTempCleanupOnSignal(() => writeFilesTogether(files, stdout ? () => toStdout(render(stdout, useColor(process.stdout))) : undefined));
 }
 
 /**
