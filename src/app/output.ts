@@ -63,8 +63,9 @@ export async function renderReport(report: Report, format: Format, sink: Sink, o
 }
 
 /**
- * Temporary files being written right now. A host that is interrupted (the CLI on SIGINT/SIGTERM)
- * calls `removePendingTempFiles` so a half-written report never stays behind as `*.tmp-…`.
+ * Temporary files being written and temporary directories in use right now. A host that is
+ * interrupted (the CLI on SIGINT/SIGTERM) calls `removePendingTempFiles` so a half-written report never
+ * stays behind as `*.tmp-…`, nor a collected snapshot in the system's temporary directory.
  */
 const pendingTemps = new Set<string>();
 
