@@ -5,6 +5,7 @@ import { failsGate, type Report } from '../report/report.js';
 import { SEVERITIES } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 
+/** `failsGate` counts unhealthy findings only (kept for callers of 0.x); `gateResult` (./gate.ts) is the CLI's gate. */
 export { FORMATS, SEVERITIES, failsGate };
 
 /** The output format called `name`; a UsageError listing the formats when there is none. */

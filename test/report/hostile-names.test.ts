@@ -132,5 +132,16 @@ describe('hostile names in every output', () => {
         expect(forbiddenIn(r.stdout), format).toBeUndefined();
       }
     });
+
+    it('fatal errors quoting input (a user not found), in text and JSON lines, carry no raw control byte', () => {
+      for (const extra of [[], ['--log-format', 'json']]) {
+        const r = extra.length
+          ? cli('collect', '--out', join(dir, `missing${HOSTILE}`, 'x'), '--skip', `nosuch${HOSTILE}`, ...extra)
+          : cli('explain', '--snapshot', file, '--user', `ghost${HOSTILE}`);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(extra.length ? '\\u001b[1A' : '\\x1b[1A');
+        expect(forbiddenIn(r.stderr), r.stderr).toBeUndefined();
+      }
+    });
   });
 });
