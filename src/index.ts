@@ -4,12 +4,16 @@
  */
 export { scan, type LiveSource, type ScanOptions, type ScanResult } from './app/scan.js';
 export { loadSnapshotFrom, type LoadedSnapshot, type SnapshotSource, type WarningHandler } from './app/source.js';
-export { collect, type CollectOptions, type CollectResult } from './app/collect.js';
+export { REQUIRED_COLLECTIONS, collect, type CollectOptions, type CollectResult } from './app/collect.js';
 export { explainUser, explanationJson, explanationText, type ExplainOptions, type Explanation } from './app/explain.js';
 export { readReport, type ReportSource } from './app/read-report.js';
 export { validateReport } from './app/validate-report.js';
 export { FORMATS, SEVERITIES, failsGate, formatNamed, redactSavedReport } from './app/report.js';
-export { DEFAULT_LIST_LIMIT, bufferedSink, renderReport, writeFileAtomically, writeReportFile, type Sink } from './app/output.js';
+export {
+  DEFAULT_LIST_LIMIT, bufferedSink, checkOutputPaths, makeTempDir, pendingTempFiles, removePendingTempFiles, renderReport,
+  writeFileAtomically, writeFilesTogether, writeReportFile, type FileOutput, type Sink,
+} from './app/output.js';
+export { gateResult, type GateOptions, type GateResult } from './app/gate.js';
 export { runDemo, loadDevkitEmulator, type DemoOptions, type DemoResult, type EmulatorHandle, type EmulatorModule } from './app/demo.js';
 export { evaluateSnapshot, evaluateSnapshotAsync, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { RULES } from './rules/registry.js';

@@ -83,6 +83,18 @@ export const STATE_HELP: Record<CoverageState, string> = {
 export type Mechanism = 'securityDefaults' | 'perUserMfa' | 'conditionalAccess';
 export const MECHANISM_LABELS: Record<Mechanism, string> = { securityDefaults: 'security defaults', perUserMfa: 'per-user MFA', conditionalAccess: 'Conditional Access' };
 
+// --- Guests (GuestKind, src/snapshot/model.ts) ---
+
+/** A guest kind in a sentence. */
+export const GUEST_KIND_LABELS: Record<string, string> = {
+  b2bCollaborationGuest: 'B2B collaboration guest',
+  b2bCollaborationMember: 'B2B collaboration member',
+  internalGuest: 'internal guest',
+};
+
+/** "a" or "an" before a word (by its first letter; enough for mfaguard's own labels). */
+export const withArticle = (label: string): string => `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+
 // --- Rate-limit families ---
 
 /**
@@ -110,3 +122,56 @@ export const SEVERITY_STYLE: Record<Severity, TerminalStyle> = { high: 'red', me
 export const STATUS_STYLE: Partial<Record<FindingStatus, TerminalStyle>> = { healthy: 'green', unhealthy: 'red', unknown: 'yellow' };
 /** Healthy coverage green, anything else red. */
 export const stateStyle = (s: CoverageState): TerminalStyle => (isHealthy(s) ? 'green' : 'red');
+
+// --- Display escaping (one rule for every human-facing output) ---
+
+/**
+ * Characters tenant data must never bring raw into an output: C0 controls (terminal escapes, CR, LF,
+ * TAB), DEL, C1 controls (U+0080–U+009F; U+009B is a one-byte CSI on some terminals), the Unicode
+ * line/paragraph separators, and bidirectional marks, embeddings, overrides and isolates (they
+ * reorder what a reader sees: "Trojan Source").
+ */
+const UNSAFE_DISPLAY = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_DISPLAY_KEEPING_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function visibleEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return SHORT_ESCAPES[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Tenant text made safe to show: every control or bidi character becomes its visible escape
+ * (`\x1b`, `\n`, `\u202e`). Formats add their own structural escaping (HTML entities, CSV quoting,
+ * Markdown punctuation) on top of this.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(UNSAFE_DISPLAY, visibleEscape);
+}
+
+/** As `escapeControls`, but LF and TAB stay: for text whose line breaks are the format's own (a JUnit body). */
+export function escapeControlsKeepingLines(s: string): string {
+  return s.replace(UNSAFE_DISPLAY_KEEPING_LINES, visibleEscape);
+}
+
+/** Every string inside a JSON-like value passed through `escapeControls` (keys stay). */
+export function escapeControlsDeep<T>(value: T): T {
+  const deep = (v: unknown): unknown => {
+    if (typeof v === 'string') return escapeControls(v);
+    if (Array.isArray(v)) return v.map(deep);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]));
+    return v;
+  };
+  return deep(value) as T;
+}
+
+const UNSAFE_IN_JSON_TEXT = /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (from JSON.stringify, which escapes C0 already) with DEL, C1 and bidi characters written
+ * as \uXXXX escapes: the same data, but no raw control byte reaches a file, a log or a terminal.
+ * Safe on whole documents: these characters can only occur inside JSON strings.
+ */
+export function escapeJsonControls(json: string): string {
+  return json.replace(UNSAFE_IN_JSON_TEXT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,6 +1,8 @@
 /** Live collection of a tenant into a snapshot directory (spec/snapshot.md), over the collector in src/collect. */
 import type { CollectOptions, CollectResult } from '../collect/collect.js';
 
+export { REQUIRED_COLLECTIONS } from '../collect/required.js';
+
 export type { CollectOptions, CollectResult };
 
 /**

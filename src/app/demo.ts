@@ -5,11 +5,10 @@
  * to the developer kit (devkit/emulator), which is not in the published package: without it the
  * bundled tenant is scanned offline and the result says so (`live: false`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sink as LogSink } from '../collect/log.js';
 import { demoSnapshotPath } from '../package.js';
+import { makeTempDir } from './output.js';
 import { scan, type ScanOptions, type ScanResult } from './scan.js';
 
 /** A running emulator, as the demo uses it. */
@@ -62,9 +61,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   if (!mod) return { ...(await scan({ ...scanOpts, source: { demo: true } })), live: false };
 
   const emu = await mod.startEmulator({ snapshotPath: demoSnapshotPath(), port: 0, tls: true, limits: 'graph', ...(faults ? { faults: { rate: faults, slowMs: 300 } } : {}) });
-  let tempDir: string | undefined;
+  let tempDir: { path: string; remove: () => Promise<void> } | undefined;
   try {
-    const out = saveSnapshot ?? join((tempDir = await mkdtemp(join(tmpdir(), 'mfaguard-demo-'))), 'snapshot');
+    const out = saveSnapshot ?? join((tempDir = await makeTempDir('mfaguard-demo-')).path, 'snapshot');
     onEmulatorStarted?.({ url: emu.url, graphUrl: emu.graphUrl, armUrl: emu.armUrl, tenantId: emu.tenantId });
     const result = await scan({
       ...scanOpts,
@@ -90,6 +89,6 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     return { ...result, live: true };
   } finally {
     await emu.close();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await tempDir?.remove();
   }
 }

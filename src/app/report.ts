@@ -1,10 +1,11 @@
 /** Report-level operations shared by every adapter: severity gate, redaction of a saved report, formats. */
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
-import { pseudonymTable, redactReport } from '../report/redact.js';
+import { pseudonymTable, redactReport, savedReportAddresses } from '../report/redact.js';
 import { failsGate, type Report } from '../report/report.js';
 import { SEVERITIES } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 
+/** `failsGate` counts unhealthy findings only (kept for callers of 0.x); `gateResult` (./gate.ts) is the CLI's gate. */
 export { FORMATS, SEVERITIES, failsGate };
 
 /** The output format called `name`; a UsageError listing the formats when there is none. */
@@ -15,10 +16,11 @@ export function formatNamed(name: string): Format {
 }
 
 /**
- * Replaces names and UPNs of a saved report with stable pseudonyms (object ids stay). A saved report
- * knows each user by UPN only; `scan({ redact: true })` also knows their other addresses.
+ * Replaces names and UPNs of a saved report with stable pseudonyms (object ids stay), the same ones
+ * `scan({ redact: true })` gives: a saved report knows each user by UPN, and a classic subscription
+ * administrator's e-mail by the user whose findings name it (savedReportAddresses).
  */
 export function redactSavedReport(report: Report): Report {
-  const table = pseudonymTable(report.principals.map((p) => ({ id: p.id, emails: p.userPrincipalName ? [p.userPrincipalName] : [] })));
+  const table = pseudonymTable(savedReportAddresses(report));
   return redactReport(report, table);
 }

@@ -1,13 +1,11 @@
 /** `scan`: a snapshot (from a file, memory, the demo, or a live collection) evaluated into a report. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { Rule } from '../rules/types.js';
 import type { DataGap } from '../snapshot/model.js';
+import { makeTempDir } from './output.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
 
@@ -47,13 +45,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let loaded;
   let collection: CollectResult | undefined;
   if ('collect' in source) {
-    let tempDir: string | undefined;
+    const tempDir = source.saveSnapshot === undefined ? await makeTempDir('mfaguard-scan-') : undefined;
     try {
-      const out = source.saveSnapshot ?? (tempDir = await mkdtemp(join(tmpdir(), 'mfaguard-scan-')));
+      const out = source.saveSnapshot ?? tempDir!.path;
       collection = await collect({ ...source.collect, out });
       loaded = await loadSnapshotFrom({ path: out }, opts.onWarning);
     } finally {
-      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+      await tempDir?.remove();
     }
   } else {
     loaded = await loadSnapshotFrom(source, opts.onWarning);

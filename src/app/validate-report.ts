@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { SEVERITIES } from './report.js';
 
 const RESOURCE_TYPES = ['user', 'tenant', 'policy', 'servicePrincipal'] as const;
+const REFERENCE_KINDS = ['user', 'group', 'role', 'location', 'application'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +75,16 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
     str(o.key, `dataGaps[${i}].key`);
     str(o.reason, `dataGaps[${i}].reason`);
   });
+
+  if (root.policyHygiene !== undefined) {
+    arr(root.policyHygiene, 'policyHygiene').forEach((w, i) => {
+      const k = `policyHygiene[${i}]`;
+      const o = obj(w, k);
+      for (const f of ['policyId', 'policyName', 'field', 'reference', 'message']) str(o[f], `${k}.${f}`);
+      oneOf(o.kind, REFERENCE_KINDS, `${k}.kind`);
+      oneOf(o.side, ['include', 'exclude'] as const, `${k}.side`);
+    });
+  }
 
   arr(root.principals, 'principals').forEach((p, i) => {
     const k = `principals[${i}]`;

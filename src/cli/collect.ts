@@ -4,7 +4,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../azure/auth.js';
 import { CLOUDS, isCloudName } from '../azure/clouds.js';
-import { collect, type CollectOptions } from '../app/collect.js';
+import { collect, type CollectOptions, type CollectResult } from '../app/collect.js';
+import { COLLECTIONS } from '../collections/index.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Command } from './command.js';
 
@@ -18,8 +19,11 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
   --graph-endpoint URL    override the Microsoft Graph base URL
   --arm-endpoint URL      override the Azure Resource Manager base URL
   --ca-file PEM           trust this extra CA certificate (a TLS-inspecting proxy, the emulator)
-  --resume                continue an interrupted collection in --out instead of starting over
-  --skip KEYS             comma-separated collections to leave out (or "azure" for every ARM one)
+  --resume                continue an interrupted collection in --out instead of starting over; it
+                          remembers --tenant, --auth, --client-id, --cloud, the endpoints and
+                          --ca-file (never a secret); a value given again wins
+  --skip KEYS             comma-separated collections to leave out (or "azure" for every ARM one);
+                          an unknown key is a usage error that lists the valid ones
   --auth-methods-for L    users (UPN or id, comma-separated) whose authentication methods are read;
                           "auto" (default: accounts named like break-glass/emergency) or "none"
   --log-format FMT        text (default; live progress on a terminal) or json (one object per line)
@@ -42,7 +46,15 @@ Application.Read.All, Policy.Read.All, RoleManagement.Read.Directory, AuditLog.R
 UserAuthenticationMethod.Read.All (break-glass methods), and Reader on the subscriptions. A missing
 one makes its collection "unavailable": the snapshot says so, and verdicts that need it are "unknown".
 
-Exit codes: 0 snapshot written (see the warnings for unavailable collections), 2 usage, input or sign-in error.`;
+Required collections: users, groups, groupMembers, roleAssignments, conditionalAccessPolicies. When one
+cannot be read (denied, or failing after every retry) the snapshot is still written, with the failure
+in its "unavailable", and collect exits 1 with a line naming it.
+
+Exit codes: 0 snapshot written (see the warnings for other unavailable collections), 1 snapshot written
+without a required collection, 2 usage, input or sign-in error, 3 internal error.`;
+
+/** What --skip accepts: every collection key, and `azure` for all the ARM ones. */
+export const SKIP_KEYS: readonly string[] = [...COLLECTIONS.map((c) => c.key), 'azure'];
 
 /** parseArgs options shared by `collect` and `scan --tenant`. */
 export const COLLECT_ARG_OPTIONS = {
@@ -68,10 +80,15 @@ type CollectArgValues = { [K in keyof typeof COLLECT_ARG_OPTIONS]?: (typeof COLL
 
 /** Turns parsed flags into collector options, all but the output directory (validation errors are usage errors). */
 export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOptions, 'out'> {
-  const auth = (values.auth ?? 'default') as AuthMode;
-  if (!AUTH_MODES.includes(auth)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}`);
-  const cloud = values.cloud ?? 'AzureCloud';
-  if (!isCloudName(cloud)) throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}`);
+  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  // --auth and --cloud stay undefined when not given: --resume then takes the interrupted run's (default: default, AzureCloud)
+  const auth = values.auth as AuthMode | undefined;
+  if (auth !== undefined && !AUTH_MODES.includes(auth)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}`);
+  const cloud = values.cloud;
+  if (cloud !== undefined && !isCloudName(cloud)) throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}`);
+  const skip = list(values.skip);
+  const unknownSkip = skip.filter((k) => !SKIP_KEYS.includes(k));
+  if (unknownSkip.length) throw new UsageError(`--skip: unknown collection ${unknownSkip.map((k) => `"${k}"`).join(', ')} (choose from ${SKIP_KEYS.join(', ')})`);
   const logFormat = values['log-format'] ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
   const num = (flag: string, v: string | undefined, min: number): number | undefined => {
@@ -90,14 +107,13 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
       throw new InputError('cannot read the CA certificate', values['ca-file']);
     }
   }
-  const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const am = values['auth-methods-for'];
   return {
     resume: !!values.resume,
     tenant: values.tenant,
-    auth,
+    ...(auth !== undefined ? { auth } : {}),
     clientId: values['client-id'],
-    cloud,
+    ...(cloud !== undefined ? { cloud } : {}),
     authorityHost: values['authority-host'] ?? process.env.AZURE_AUTHORITY_HOST,
     graphEndpoint: values['graph-endpoint'],
     armEndpoint: values['arm-endpoint'],
@@ -107,15 +123,17 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
     quiet: !!values.quiet,
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(attempts !== undefined ? { maxAttempts: Math.floor(attempts) } : {}),
-    skip: list(values.skip),
+    skip,
     authMethodsFor: am === undefined || am === 'auto' ? 'auto' : am === 'none' ? 'none' : list(am),
   };
 }
 
+const COLLECT_OPTIONS = { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsConfig['options'];
+
 async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: COLLECT_OPTIONS,
     strict: true,
     allowPositionals: false,
   });
@@ -124,13 +142,28 @@ async function runCollectCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('missing --out DIR (where the snapshot is written)');
-  await collect({ ...collectOptionsFrom(values), out: values.out });
-  return 0;
+  const result = await collect({ ...collectOptionsFrom(values), out: values.out });
+  return reportMissingRequired(result, values['log-format'] === 'json') ? 1 : 0;
+}
+
+/**
+ * One line on stderr when a required collection could not be read (`scan --tenant` and `collect`
+ * share it): the snapshot was written, marked in its `unavailable`, but must not pass for complete.
+ * Returns whether there was one.
+ */
+export function reportMissingRequired(result: CollectResult, json: boolean): boolean {
+  const missing = result.missingRequired;
+  if (!missing.length) return false;
+  const detail = missing.map((k) => { const u = result.unavailable[k]; return `${k} (${[u?.status, u?.code].filter((x) => x !== undefined && x !== '').join(' ')})`; }).join(', ');
+  const message = `collect: required collection${missing.length > 1 ? 's' : ''} could not be read: ${detail}; the snapshot in ${result.out} is incomplete (see its "unavailable")`;
+  process.stderr.write(json ? JSON.stringify({ level: 'error', event: 'incomplete', missing, message }) + '\n' : `mfaguard: ${message}\n`);
+  return true;
 }
 
 export const collectCommand: Command = {
   name: 'collect',
   usage: 'mfaguard collect --out DIR [--tenant T] [--auth MODE] [--cloud NAME] [--resume] ...',
   help: COLLECT_HELP,
+  options: COLLECT_OPTIONS,
   run: runCollectCommand,
 };

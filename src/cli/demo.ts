@@ -2,10 +2,10 @@
  * `mfaguard demo`: flags → library runDemo() (emulator + live collection + scan; the bundled tenant
  * offline when the emulator is not installed) → the report(s), as `scan` writes them.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
-import { printWarning } from './output.js';
+import { printWarning, withTempCleanupOnSignal } from './output.js';
 import { finishScan, reportOptions } from './scan.js';
 import type { Command } from './command.js';
 
@@ -16,31 +16,33 @@ Start a local emulator of Microsoft Graph, Azure Resource Manager and the Entra 
 code "mfaguard collect" uses against Azure, and print the scan report. The emulator ships with a clone
 of the repository (devkit/emulator); an installed package scans the bundled tenant offline instead.
 
-  --format FORMAT / --output FILE / --fail-on SEVERITY / --redact / --limit N   as for "mfaguard scan"
+  --format FORMAT / --output FILE / --fail-on SEVERITY / --allow-unknown / --redact / --limit N
+                         as for "mfaguard scan"
   --faults RATE          inject this share of 429 / 503 / reset / slow responses (e.g. 0.05) to watch
                          the collector retry
   --save-snapshot DIR    keep the collected snapshot in DIR
   --log-format FMT       collector logs: text (default) or json
-  --quiet                no collector progress`;
+  --quiet                no collector progress
+
+Exit codes: 0 ok, 1 --fail-on gate failed, 2 usage or input error (also an output that cannot be
+written), 3 internal error.`;
+
+const DEMO_OPTIONS = {
+  format: { type: 'string', multiple: true },
+  output: { type: 'string', multiple: true },
+  'fail-on': { type: 'string' },
+  'allow-unknown': { type: 'boolean' },
+  redact: { type: 'boolean' },
+  limit: { type: 'string' },
+  faults: { type: 'string' },
+  'save-snapshot': { type: 'string' },
+  'log-format': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
 
 async function runDemoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      format: { type: 'string', multiple: true },
-      output: { type: 'string', multiple: true },
-      'fail-on': { type: 'string' },
-      redact: { type: 'boolean' },
-      limit: { type: 'string' },
-      faults: { type: 'string' },
-      'save-snapshot': { type: 'string' },
-      'log-format': { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ args: argv, options: DEMO_OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(DEMO_HELP + '\n');
     return 0;
@@ -50,9 +52,9 @@ async function runDemoCommand(argv: string[]): Promise<number> {
   const logFormat = values['log-format'] ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
 
-  const { targets, failOn, limit } = reportOptions(values);
+  const opts = reportOptions(values, [values['save-snapshot']]);
   const text = !values.quiet && logFormat === 'text';
-  const result = await runDemo({
+  const result = await withTempCleanupOnSignal(() => runDemo({
     faults,
     saveSnapshot: values['save-snapshot'],
     logFormat,
@@ -63,16 +65,17 @@ async function runDemoCommand(argv: string[]): Promise<number> {
     onEmulatorStarted: (emu) => {
       if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);
     },
-  });
+  }));
   if (!result.live) {
     process.stderr.write('mfaguard: demo: the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator); scanning the bundled demo tenant offline\n');
   }
-  return finishScan(result, targets, failOn, limit);
+  return finishScan(result, opts);
 }
 
 export const demoCommand: Command = {
   name: 'demo',
   usage: 'mfaguard demo [--format FORMAT] [--output FILE] ...   (live collection from a built-in emulator, then scan)',
   help: DEMO_HELP,
+  options: DEMO_OPTIONS,
   run: runDemoCommand,
 };

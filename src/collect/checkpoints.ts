@@ -41,6 +41,15 @@ export interface Cursor {
   bytes: number;
 }
 
+/** What `--resume` remembers of the interrupted run's options (no secret among them). */
+export interface RememberedOptions {
+  tenant?: string; auth?: string; clientId?: string; cloud?: string;
+  authorityHost?: string; graphEndpoint?: string; armEndpoint?: string;
+  /** Extra trusted CA certificates (PEM: public). */
+  ca?: string[];
+}
+const REMEMBERED_KEYS = ['tenant', 'auth', 'clientId', 'cloud', 'authorityHost', 'graphEndpoint', 'armEndpoint', 'ca'] as const;
+
 export class StageError extends Error {
   override name = 'StageError';
 }
@@ -89,7 +98,7 @@ export class Stage {
    * Opens (or starts) the stage under `out`. Without `resume` an interrupted stage is discarded.
    * `fingerprint` must match on resume (same tenant and endpoints).
    */
-  static async open(outArg: string, opts: { resume: boolean; fingerprint: Record<string, unknown>; onNote?: (m: string) => void }): Promise<Stage> {
+  static async open(outArg: string, opts: { resume: boolean; fingerprint: Record<string, unknown>; options?: RememberedOptions; onNote?: (m: string) => void }): Promise<Stage> {
     const out = resolve(outArg);
     const dir = join(out, STAGE_DIR);
     let outExists = false;
@@ -152,9 +161,29 @@ export class Stage {
         }
       }
     } else {
-      await writeAtomic(join(dir, 'state.json'), JSON.stringify({ version: 1, fingerprint: opts.fingerprint, startedAt: new Date().toISOString() }, null, 2));
+      await writeAtomic(join(dir, 'state.json'), JSON.stringify({ version: 1, fingerprint: opts.fingerprint, options: opts.options ?? {}, startedAt: new Date().toISOString() }, null, 2));
     }
     return stage;
+  }
+
+  /**
+   * The sign-in and endpoint options an interrupted collection in `outArg` was started with (never a
+   * secret: those come from the environment), so `--resume` alone continues it; {} when there is none.
+   */
+  static async rememberedOptions(outArg: string): Promise<RememberedOptions> {
+    try {
+      const state = JSON.parse(await readFile(join(resolve(outArg), STAGE_DIR, 'state.json'), 'utf8')) as { options?: unknown };
+      const o = state.options;
+      if (!o || typeof o !== 'object') return {};
+      const picked: RememberedOptions = {};
+      for (const k of REMEMBERED_KEYS) {
+        const v = (o as Record<string, unknown>)[k];
+        if (k === 'ca' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === 'string') (picked as Record<string, unknown>)[k] = v;
+      }
+      return picked;
+    } catch {
+      return {};
+    }
   }
 
   /** One collector per output directory; a lock left by a killed process is taken over. */

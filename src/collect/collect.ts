@@ -12,8 +12,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { InputError } from '../errors.js';
 import type { TenantInfo, UnavailableEntry } from '../snapshot/types.js';
-import { createCredential, secretsOf, TokenSource, type AuthMode } from '../azure/auth.js';
-import { resolveEndpoints, type CloudName } from '../azure/clouds.js';
+import { AUTH_MODES, createCredential, secretsOf, TokenSource, type AuthMode } from '../azure/auth.js';
+import { isCloudName, resolveEndpoints, type CloudName } from '../azure/clouds.js';
 import { AzureClient } from '../azure/client.js';
 import { HttpTransport } from '../azure/http.js';
 import type { FamilyLimits, FamilyName } from '../azure/rate-limits.js';
@@ -21,6 +21,7 @@ import { COLLECTIONS, type CollectionDescriptor } from '../collections/index.js'
 import { Stage, StageError } from './checkpoints.js';
 import { Logger, type Sink } from './log.js';
 import { CollectionRunner, type RunSummary } from './runner.js';
+import { REQUIRED_COLLECTIONS } from './required.js';
 
 export interface CollectOptions {
   /** Output directory (the snapshot; checkpoints live in OUT/.mfaguard-collect while collecting). */
@@ -78,10 +79,28 @@ export interface CollectResult {
   families: Record<FamilyName, { requests: number; throttled: number; waitedMs: number }>;
   /** ms each collection took (from its start to its end in this run). */
   durations: Record<string, number>;
+  /** REQUIRED_COLLECTIONS that could not be read (they are in `unavailable`): the snapshot is incomplete. */
+  missingRequired: string[];
 }
 
-export async function collectTenant(opts: CollectOptions): Promise<CollectResult> {
+export { REQUIRED_COLLECTIONS };
+
+/** `opts` completed with what an interrupted collection in `opts.out` remembers; options given again win. */
+async function withRemembered(opts: CollectOptions): Promise<CollectOptions> {
+  if (!opts.resume) return opts;
+  const r = await Stage.rememberedOptions(opts.out);
+  const merged: CollectOptions = { ...opts };
+  const fill = <K extends 'tenant' | 'clientId' | 'authorityHost' | 'graphEndpoint' | 'armEndpoint'>(k: K) => { if (merged[k] === undefined && r[k] !== undefined) merged[k] = r[k]; };
+  fill('tenant'); fill('clientId'); fill('authorityHost'); fill('graphEndpoint'); fill('armEndpoint');
+  if (merged.auth === undefined && r.auth && (AUTH_MODES as readonly string[]).includes(r.auth)) merged.auth = r.auth as AuthMode;
+  if (merged.cloud === undefined && r.cloud && isCloudName(r.cloud)) merged.cloud = r.cloud;
+  if (merged.ca === undefined && r.ca?.length) merged.ca = r.ca;
+  return merged;
+}
+
+export async function collectTenant(givenOpts: CollectOptions): Promise<CollectResult> {
   const t0 = Date.now();
+  const opts = await withRemembered(givenOpts);
   const env = opts.env ?? process.env;
   const endpoints = (() => {
     try {
@@ -139,6 +158,14 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
     stage = await Stage.open(opts.out, {
       resume: !!opts.resume,
       fingerprint: { tenant: tenantArg ?? null, graph: endpoints.graph, arm: endpoints.arm, perUserMfa: opts.perUserMfa ?? 'auto' },
+      options: {
+        ...(tenantArg !== undefined ? { tenant: tenantArg } : {}), auth: opts.auth ?? 'default', cloud: endpoints.name,
+        ...(opts.clientId !== undefined ? { clientId: opts.clientId } : {}),
+        ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
+        ...(opts.graphEndpoint !== undefined ? { graphEndpoint: opts.graphEndpoint } : {}),
+        ...(opts.armEndpoint !== undefined ? { armEndpoint: opts.armEndpoint } : {}),
+        ...(opts.ca?.length ? { ca: opts.ca.map((c) => c.toString()) } : {}),
+      },
       onNote: (m) => logger.log({ level: 'info', event: 'stage', message: m }),
     });
   } catch (err) {
@@ -189,8 +216,9 @@ export async function collectTenant(opts: CollectOptions): Promise<CollectResult
   const files = await stage.finalize(manifest, fileKeys);
   const fam = client.families;
   const families = Object.fromEntries(Object.entries(fam).map(([k, f]) => [k, { requests: f.requests, throttled: f.throttled, waitedMs: f.waitedMs }])) as CollectResult['families'];
+  const missingRequired = REQUIRED_COLLECTIONS.filter((k) => unavailable[k] !== undefined);
   const result: CollectResult = {
-    out: stage.out, files, tenant, counts, unavailable, resumed, wallMs: Date.now() - t0,
+    out: stage.out, files, tenant, counts, unavailable, resumed, wallMs: Date.now() - t0, missingRequired,
     requests: transport.sent, retries: client.retries, throttled: Object.values(fam).reduce((a, f) => a + f.throttled, 0), families, durations,
   };
   logger.log({

@@ -4,9 +4,13 @@
  *   throttle details), for pipelines and log shippers;
  * - text on a TTY: a live table per collection (items, rate, ETA, throttling waits), redrawn in place;
  * - text elsewhere: a line when a collection starts or ends, and throttling notes (rate-limited).
- * Every line passes through `scrub()`: known secrets and anything shaped like a JWT are replaced
+ * Text lines show tenant-provided parts (messages, collection keys, notes) with control and bidi
+ * characters escaped (escapeControls), so a hostile name cannot redraw the terminal; JSON lines write
+ * them as \uXXXX escapes. Every line passes through `scrub()`: known secrets and anything shaped like a JWT are replaced
  * before they can reach a terminal or a log file.
  */
+import { escapeControls, escapeJsonControls } from '../vocabulary.js';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export interface LogEvent {
@@ -97,14 +101,14 @@ export class Logger {
   log(e: LogEvent): void {
     if (this.opts.format === 'json') {
       if (e.level === 'debug' && !this.opts.verbose) return;
-      this.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n');
+      this.write(escapeJsonControls(JSON.stringify({ time: new Date().toISOString(), ...e })) + '\n');
       return;
     }
     if (this.opts.quiet && e.level !== 'error' && e.level !== 'warn') return;
     if (e.level === 'debug' && !this.opts.verbose) return;
     if (e.message === undefined) return;
     const prefix = e.level === 'warn' ? 'warning: ' : e.level === 'error' ? 'error: ' : '';
-    const line = `mfaguard: collect: ${prefix}${e.collection ? `${e.collection}: ` : ''}${e.message}\n`;
+    const line = `mfaguard: collect: ${prefix}${e.collection ? `${escapeControls(e.collection)}: ` : ''}${escapeControls(e.message)}\n`;
     if (this.live && !this.stopped) {
       this.clear();
       this.write(line);
@@ -163,7 +167,8 @@ export class Logger {
       else if (s.state === 'skipped') tail = s.note ?? 'skipped';
       else tail = s.note ?? 'waiting';
       const count = s.total ? `${fmtInt(s.items)} / ${fmtInt(s.total)}` : fmtInt(s.items);
-      const line = `${s.key.padEnd(30)} ${count.padStart(17)} ${(rate ? `${fmtInt(rate)}/s` : '').padStart(9)}  ${tail}`;
+      tail = escapeControls(tail);
+      const line = `${escapeControls(s.key).padEnd(30)} ${count.padStart(17)} ${(rate ? `${fmtInt(rate)}/s` : '').padStart(9)}  ${tail}`;
       lines.push(line.length > width ? line.slice(0, width) : line);
     }
     this.clear();

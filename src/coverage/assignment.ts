@@ -6,6 +6,7 @@
 import type { ConditionalAccessPolicy, GraphUser, GuestsOrExternalUsers } from '../snapshot/types.js';
 import { norm, type DataGap, type DirectoryModel } from '../snapshot/model.js';
 import type { Tri } from './types.js';
+import { GUEST_KIND_LABELS, withArticle } from '../vocabulary.js';
 
 export interface SideMatch {
   tri: Tri;
@@ -32,7 +33,7 @@ function guestMatch(model: DirectoryModel, user: GraphUser, spec: GuestsOrExtern
   if (!types.includes(norm(kind))) return { tri: 'no', gaps: [] };
   const tenants = spec.externalTenants;
   if (kind === 'internalGuest' || !tenants || norm(tenants.membershipKind) === 'all' || /alltenants/i.test(tenants['@odata.type'] ?? '')) {
-    return { tri: 'yes', via: `as a ${kind}`, gaps: [] };
+    return { tri: 'yes', via: `as ${withArticle(GUEST_KIND_LABELS[kind] ?? kind)}`, gaps: [] };
   }
   // Enumerated tenants: the user's home tenant is not part of directory data.
   return { tri: 'unknown', gaps: [{ key: 'users', reason: 'the home tenant of an external user is not in directory data, so a policy scoped to specific external tenants cannot be resolved' }] };
@@ -51,7 +52,7 @@ function side(
   if (userSet.includes('all')) return { tri: 'yes', via: 'as all users', gaps: [] };
   if (userSet.includes(uid)) return { tri: 'yes', via: 'directly (by user id)', gaps: [] };
   if (userSet.includes('guestsorexternalusers') && model.guestKind(user)) {
-    return { tri: 'yes', via: `as a guest or external user (${model.guestKind(user)})`, gaps: [] };
+    return { tri: 'yes', via: `as a guest or external user (${GUEST_KIND_LABELS[model.guestKind(user)!] ?? model.guestKind(user)})`, gaps: [] };
   }
   const gaps: DataGap[] = [];
   let unknown = false;

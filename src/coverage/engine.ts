@@ -17,6 +17,7 @@ import type { DataGap, DirectoryModel } from '../snapshot/model.js';
 import { SECURITY_DEFAULTS_ADMIN_ROLES } from '../snapshot/wellknown.js';
 import { analyzePolicy, type PolicyFacts } from './policy.js';
 import { matchAssignment } from './assignment.js';
+import { danglingReferences, type PolicyHygieneWarning } from './dangling.js';
 import { buildAssignments, type MatchKeyTable, type PolicyAssignment } from './match-keys.js';
 import {
   STATE_RANK, TARGETS, TARGET_LABELS, isHealthy,
@@ -34,6 +35,8 @@ export interface EngineContext {
   matchKeys: MatchKeyTable;
   /** Evaluations shared by every user with the same signature. */
   cache: Map<string, SignatureEvaluation>;
+  /** References to objects missing from complete collections (dangling.ts): warnings, not verdicts. */
+  policyHygiene: PolicyHygieneWarning[];
 }
 
 export function prepareEngine(model: DirectoryModel): EngineContext {
@@ -43,7 +46,7 @@ export function prepareEngine(model: DirectoryModel): EngineContext {
   const securityDefaults: Tri = sdGap ? 'unknown' : model.snapshot.securityDefaults!.isEnabled ? 'yes' : 'no';
   const { assignments, matchKeys } = buildAssignments(model, policies);
   return {
-    model, policies, securityDefaults, assignments, matchKeys, cache: new Map(),
+    model, policies, securityDefaults, assignments, matchKeys, cache: new Map(), policyHygiene: danglingReferences(model),
     ...(sdGap ? { securityDefaultsGap: sdGap } : {}),
     ...(caGap ? { caGap } : {}),
   };

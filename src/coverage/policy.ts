@@ -112,8 +112,17 @@ export function strengthSatisfiesMfa(
     if (found) strength = found;
     else if (BUILTIN_AUTH_STRENGTHS.has(norm(ref.id))) return { tri: 'yes', name: BUILTIN_AUTH_STRENGTHS.get(norm(ref.id))! };
     else if (!model.has('authenticationStrengthPolicies')) {
-      return { tri: 'unknown', name: ref.id, gap: model.gap('authenticationStrengthPolicies') ?? { key: 'authenticationStrengthPolicies', reason: 'authentication strength not found' } };
-    } else return { tri: 'no', name: `${ref.id} (not found among the tenant's authentication strengths)` };
+      return {
+        tri: 'unknown', name: ref.id,
+        gap: model.gap('authenticationStrengthPolicies')
+          ?? { key: 'authenticationStrengthPolicies', reason: `authentication strength ${ref.id} cannot be resolved: authenticationStrengthPolicies was not collected` },
+      };
+    } else {
+      // Entra refuses to delete a strength in use, so an id we cannot find is a data problem, not "no MFA":
+      // read it both ways (coverage.md, authentication strengths that cannot be resolved).
+      return { tri: 'unknown', name: `${ref.id} (not found among the tenant's authentication strengths)`,
+        gap: { key: 'authenticationStrengthPolicies', reason: `authentication strength ${ref.id} is not among the tenant's authentication strengths, so whether it requires MFA cannot be resolved` } };
+    }
   }
   const name = strength.displayName ?? strength.id;
   if (typeof strength.requirementsSatisfied === 'string') {

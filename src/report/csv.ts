@@ -26,11 +26,15 @@
  * formula by Excel / LibreOffice / Sheets when the file is opened, and names and reasons come from the
  * directory (attacker-controllable display names). Such cells get a leading apostrophe, the
  * OWASP-recommended neutralisation: spreadsheets show the text, never evaluate it.
+ *
+ * Control and bidi characters in any field become visible escapes first (escapeControls: a tenant
+ * line break is the two characters `\n`), so no raw control byte reaches a terminal that `cat`s the file.
  */
 import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report } from './report.js';
 import type { Finding } from '../rules/types.js';
+import { escapeControls } from '../vocabulary.js';
 
 export const CSV_COLUMNS = [
   'ruleId', 'severity', 'status', 'resourceType', 'resourceId', 'resourceName', 'reason',
@@ -43,7 +47,9 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One RFC 4180 field, neutralised against formula injection. */
 export function csvField(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  const shown = escapeControls(value);
+  // The guard looks at the raw value too: a leading TAB or CR is a formula start even once escaped.
+  const safe = FORMULA_START.test(value) || FORMULA_START.test(shown) ? `'${shown}` : shown;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

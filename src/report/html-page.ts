@@ -9,7 +9,7 @@ import {
   FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, SEVERITY_RANK, STATUS_COLUMNS, STATES, STATE_HELP, STATE_LABELS, TARGETS, TARGET_HINTS, TARGET_LABELS, TARGET_NAMES, isHealthy, severityCounts,
   type CoverageState, type FindingStatus, type Severity,
 } from '../vocabulary.js';
-import type { Report, ReportRuleInfo } from './report.js';
+import { hygieneLines, type Report, type ReportRuleInfo } from './report.js';
 import { escapeHtml } from './html-escape.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { EXPLAINER_CSS, HTML_CSS } from './html-style.js';
@@ -125,6 +125,11 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
 
   if (report.dataGaps.length) {
     h.push(`<div class="gaps" role="note"><h2>Data gaps: some verdicts are <em>unknown</em>, never healthy</h2><ul>${report.dataGaps.map((g) => `<li><code>${escapeHtml(g.key)}</code>: ${escapeHtml(g.reason)}</li>`).join('')}</ul></div>\n`);
+  }
+
+  const hygiene = hygieneLines(report);
+  if (hygiene.length) {
+    h.push(`<div class="gaps" role="note"><h2>Policy hygiene: policies name objects that do not exist (they match nobody; verdicts unchanged)</h2><ul>${hygiene.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>\n`);
   }
 
   // Overview: score + KPIs

@@ -1,14 +1,17 @@
 /**
  * JSON writer that streams principals and findings one by one, so a report for a huge tenant is never
  * one giant string in memory. Users with the same coverage share one cell object (see the engine), so
- * its JSON text is produced once and reused.
+ * its JSON text is produced once and reused. DEL, C1 and bidi characters are written as \uXXXX
+ * escapes (escapeJsonControls): the same data, no raw control byte in the file.
  */
 import type { Report } from './report.js';
+import { escapeJsonControls } from '../vocabulary.js';
 
 /** Where renderers write: text, or bytes already encoded (UTF-8). */
 export type Sink = (chunk: string | Uint8Array) => void | Promise<void>;
 
-export async function writeJsonReport(report: Report, write: Sink): Promise<void> {
+export async function writeJsonReport(report: Report, sink: Sink): Promise<void> {
+  const write = (chunk: string | Uint8Array) => sink(typeof chunk === 'string' ? escapeJsonControls(chunk) : chunk);
   const { principals, findings, ...head } = report;
   // Encoded once per distinct coverage object (users with equal coverage share one).
   const coverageJson = new WeakMap<object, Buffer>();
@@ -17,7 +20,7 @@ export async function writeJsonReport(report: Report, write: Sink): Promise<void
   let first = true;
   for (const p of principals) {
     let cov = coverageJson.get(p.coverage);
-    if (cov === undefined) coverageJson.set(p.coverage, (cov = Buffer.from(`,"coverage":${JSON.stringify(p.coverage)}}`)));
+    if (cov === undefined) coverageJson.set(p.coverage, (cov = Buffer.from(escapeJsonControls(`,"coverage":${JSON.stringify(p.coverage)}}`))));
     const { coverage: _coverage, ...rest } = p;
     const line = JSON.stringify(rest);
     await write(`${first ? '' : ','}\n    ${line.slice(0, -1)}`);

@@ -16,7 +16,8 @@
  * findings are then read once per rule (for..of; no indexing), so a suite's cases are contiguous even
  * when findings arrive interleaved, and memory stays bounded for huge tenants.
  *
- * Escaping: & < > " ' become entities; in attributes TAB, LF and CR become character references so
+ * Escaping: control and bidi characters become visible escapes first (escapeControls: `\x1b`,
+ * `\u202e`; in an element body the format's own LF and TAB stay); then & < > " ' become entities; in attributes TAB, LF and CR become character references so
  * attribute-value normalisation keeps them; characters XML 1.0 cannot carry at all (C0 controls
  * other than TAB/LF/CR, lone surrogates, U+FFFE/U+FFFF) are replaced by U+FFFD.
  */
@@ -24,6 +25,7 @@ import { chunked } from './chunk.js';
 import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import type { Finding } from '../rules/types.js';
+import { escapeControls, escapeControlsKeepingLines } from '../vocabulary.js';
 
 const INVALID_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
@@ -31,12 +33,12 @@ const ATTR_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '\t': '&#9;', '\
 
 /** Escape for element content. */
 export function xmlText(s: string): string {
-  return s.replace(INVALID_XML, '\uFFFD').replace(/[&<>"'\r]/g, (c) => TEXT_ESCAPES[c]!);
+  return escapeControlsKeepingLines(s).replace(INVALID_XML, '\uFFFD').replace(/[&<>"'\r]/g, (c) => TEXT_ESCAPES[c]!);
 }
 
 /** Escape for a double-quoted attribute value. */
 export function xmlAttr(s: string): string {
-  return s.replace(INVALID_XML, '\uFFFD').replace(/[&<>"'\r\n\t]/g, (c) => ATTR_ESCAPES[c]!);
+  return escapeControls(s).replace(INVALID_XML, '\uFFFD').replace(/[&<>"'\r\n\t]/g, (c) => ATTR_ESCAPES[c]!);
 }
 
 interface Counts { tests: number; failures: number; errors: number; skipped: number }
@@ -94,11 +96,12 @@ function testcase(f: Finding, rule: ReportRuleInfo | undefined): string {
     case 'healthy':
       return `${open}/>\n`;
     case 'unhealthy': {
-      const body = rule ? `${f.reason}\n\nFix: ${rule.remediation}` : f.reason;
+      // The tenant's text is escaped whole; only the line breaks between the parts are the format's.
+      const body = rule ? `${escapeControls(f.reason)}\n\nFix: ${escapeControls(rule.remediation)}` : escapeControls(f.reason);
       return `${open}>\n      <failure type="unhealthy" message="${xmlAttr(f.reason)}">${xmlText(body)}</failure>\n    </testcase>\n`;
     }
     case 'unknown':
-      return `${open}>\n      <error type="unknown" message="${xmlAttr(f.reason)}">${xmlText(`Cannot be decided from the data collected: ${f.reason}`)}</error>\n    </testcase>\n`;
+      return `${open}>\n      <error type="unknown" message="${xmlAttr(f.reason)}">${xmlText(`Cannot be decided from the data collected: ${escapeControls(f.reason)}`)}</error>\n    </testcase>\n`;
     case 'exempt':
       return `${open}>\n      <skipped message="${xmlAttr(`exempt: ${f.reason}`)}"/>\n    </testcase>\n`;
     case 'notApplicable':

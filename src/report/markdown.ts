@@ -4,23 +4,24 @@
  * need attention per rule (unhealthy first, then unknown; by name) in collapsible sections, each with
  * the rule's explainer when given (collapsed), and a final verdict line. GitHub-flavoured Markdown tables.
  *
- * Everything that comes from the directory (names, reasons) is escaped: Markdown punctuation that
- * could start emphasis, links, code or HTML, and "|", are backslash-escaped; line breaks become <br>,
- * so a cell can never break its table row. Reasons are cut at 280 characters to keep the summary
+ * Everything that comes from the directory (names, reasons) is escaped: control and bidi characters
+ * become visible escapes (escapeControls, so a tenant line break is `\n`, never a new row), Markdown punctuation that
+ * could start emphasis, links, code or HTML, and "|", are backslash-escaped, so a cell can never
+ * break its table row. Reasons are cut at 280 characters to keep the summary
  * within a PR comment's size; the full text is in the JSON/CSV reports.
  */
 import { chunked } from './chunk.js';
 import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
-import type { Report } from './report.js';
+import { hygieneLines, uncertainCounts, type Report } from './report.js';
 import type { Finding } from '../rules/types.js';
-import { FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
+import { escapeControls, FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
 
 const REASON_MAX = 280;
 
 /** Inline text safe for a table cell or a heading. */
 export function mdEscape(s: string): string {
-  return s.replace(/[\\`*_[\]<>|~&#!]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '<br>');
+  return escapeControls(s).replace(/[\\`*_[\]<>|~&#!]/g, (c) => `\\${c}`);
 }
 
 function cut(s: string, n: number): string {
@@ -32,7 +33,7 @@ function cut(s: string, n: number): string {
 }
 
 function htmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, ' ');
+  return escapeControls(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
@@ -85,7 +86,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   const out = chunked(write);
   const t = report.tenant;
   await out.push(`## mfaguard: MFA coverage for ${mdEscape(t.displayName ?? t.id)}\n\n`);
-  await out.push(`Tenant \`${t.id.replace(/`/g, '')}\` · snapshot collected ${mdEscape(report.snapshotCollectedAt)} · report generated ${mdEscape(report.generatedAt)} · ${users} users\n\n`);
+  await out.push(`Tenant \`${escapeControls(t.id).replace(/`/g, '')}\` · snapshot collected ${mdEscape(report.snapshotCollectedAt)} · report generated ${mdEscape(report.generatedAt)} · ${users} users\n\n`);
 
   if (report.dataGaps.length) {
     await out.push('> [!WARNING]\n> **Data gaps**: verdicts that depend on these collections are *unknown*, never healthy.\n');
@@ -93,14 +94,22 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
     await out.push('\n');
   }
 
+  const hygiene = hygieneLines(report);
+  if (hygiene.length) {
+    await out.push('> [!WARNING]\n> **Policy hygiene**: policies name objects that do not exist; they match nobody (verdicts unchanged).\n');
+    for (const m of hygiene) await out.push(`> - ${mdEscape(m)}\n`);
+    await out.push('\n');
+  }
+
+  const uncertain = uncertainCounts(report.principals);
   await out.push('### Coverage by target (users)\n\n');
-  await out.push(row(['target', ...STATES]));
-  await out.push(row(['---', ...STATES.map(() => '--:')]));
+  await out.push(row(['target', ...STATES, 'uncertain']));
+  await out.push(row(['---', ...STATES.map(() => '--:'), '--:']));
   for (const target of TARGETS) {
     const counts = report.summary.coverage[target];
-    await out.push(row([mdEscape(TARGET_LABELS[target]), ...STATES.map((s) => String(counts?.[s] ?? 0))]));
+    await out.push(row([mdEscape(TARGET_LABELS[target]), ...STATES.map((s) => String(counts?.[s] ?? 0)), String(uncertain[target])]));
   }
-  await out.push('\nStates, strongest first; the first three are healthy.\n\n');
+  await out.push('\nStates, strongest first; the first three are healthy. *uncertain*: cells (counted in their state) that missing data could change.\n\n');
 
   await out.push('### Rules\n\n');
   await out.push(row(['rule', 'severity', ...FINDING_STATUSES.map((st) => STATUS_COLUMNS[st])]));
@@ -111,7 +120,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
       const n = String(s?.[st] ?? 0);
       return st === 'unhealthy' && s && s.unhealthy > 0 ? `**${n}**` : n;
     });
-    await out.push(row([`\`${r.id.replace(/`/g, '')}\``, r.severity, ...counts]));
+    await out.push(row([`\`${escapeControls(r.id).replace(/`/g, '')}\``, r.severity, ...counts]));
   }
   await out.push('\n');
 

@@ -25,7 +25,7 @@ import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
-import type { Severity } from '../vocabulary.js';
+import { escapeJsonControls, type Severity } from '../vocabulary.js';
 
 export const OCSF_VERSION = '1.3.0';
 export const DETECTION_FINDING = { class_uid: 2004, class_name: 'Detection Finding', category_uid: 2, category_name: 'Findings' } as const;
@@ -53,7 +53,7 @@ export async function writeOcsf(report: Report, write: Sink): Promise<void> {
   const out = chunked(write);
   for (const f of report.findings) {
     if (f.status !== 'unhealthy') continue;
-    await out.push(JSON.stringify(detectionFinding(report, f, rules.get(f.ruleId), generated, collected, version)) + '\n');
+    await out.push(escapeJsonControls(JSON.stringify(detectionFinding(report, f, rules.get(f.ruleId), generated, collected, version))) + '\n');
   }
   await out.flush();
 }

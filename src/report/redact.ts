@@ -28,6 +28,7 @@ export function redactReport(report: Report, knownEmails: Map<string, string>): 
       displayName: p.displayName === null ? null : names.get(p.id.toLowerCase())!,
       coverage: deep(p.coverage) as typeof p.coverage,
     })),
+    ...(report.policyHygiene ? { policyHygiene: deep(report.policyHygiene) as typeof report.policyHygiene } : {}),
     findings: report.findings.map((f) => ({
       ...f,
       resourceName: f.resourceType === 'user' ? `${names.get(f.resourceId.toLowerCase()) ?? pseudonymFor(f.resourceId)}@redacted.invalid` : scrub(f.resourceName),
@@ -41,5 +42,38 @@ export function redactReport(report: Report, knownEmails: Map<string, string>): 
 export function pseudonymTable(users: { id: string; emails: string[] }[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const u of users) for (const e of u.emails) out.set(e.toLowerCase(), `${pseudonymFor(u.id)}@redacted.invalid`);
+  return out;
+}
+
+/**
+ * The addresses a saved report itself ties to a user: the UPN, and the e-mail of a classic
+ * subscription administrator (Azure evidence `{ kind: "classic", email }` in that user's findings;
+ * the collector matched it to the user by mail, otherMails or guest address). With them a saved
+ * report's pseudonyms are the ones `scan --redact` gives.
+ */
+export function savedReportAddresses(report: Report): { id: string; emails: string[] }[] {
+  const byUser = new Map<string, { id: string; emails: string[] }>();
+  const entry = (id: string) => {
+    let e = byUser.get(id.toLowerCase());
+    if (!e) byUser.set(id.toLowerCase(), (e = { id, emails: [] }));
+    return e;
+  };
+  for (const p of report.principals) if (p.userPrincipalName) entry(p.id).emails.push(p.userPrincipalName);
+  for (const f of report.findings) {
+    if (f.resourceType !== 'user') continue;
+    for (const email of classicEmails(f.evidence)) entry(f.resourceId).emails.push(email);
+  }
+  return [...byUser.values()];
+}
+
+function classicEmails(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 6 || !v || typeof v !== 'object') return out;
+  if (Array.isArray(v)) {
+    for (const x of v) classicEmails(x, out, depth + 1);
+    return out;
+  }
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'classic' && typeof o.email === 'string') out.push(o.email);
+  for (const x of Object.values(o)) classicEmails(x, out, depth + 1);
   return out;
 }

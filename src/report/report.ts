@@ -2,6 +2,7 @@
 import type { Evaluation } from '../evaluate.js';
 import { norm, type DataGap } from '../snapshot/model.js';
 import type { UserCoverage } from '../coverage/types.js';
+import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
 import { FINDING_STATUSES, SEVERITY_RANK, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
@@ -40,6 +41,11 @@ export interface Report {
   };
   rules: ReportRuleInfo[];
   dataGaps: DataGap[];
+  /**
+   * Policies that name users, groups, roles, locations or apps missing from complete collections
+   * (spec/coverage.md, dangling references). Absent in reports written before it existed.
+   */
+  policyHygiene?: PolicyHygieneWarning[];
   principals: ReportPrincipal[];
   findings: Finding[];
 }
@@ -75,6 +81,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
       ...(r.meta.notes ? { notes: r.meta.notes } : {}),
     })),
     dataGaps: ev.dataGaps,
+    policyHygiene: ev.engine.policyHygiene,
     principals,
     findings: ev.findings,
   };
@@ -84,4 +91,19 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
 export function failsGate(report: Report, failOn: Severity | undefined): boolean {
   if (!failOn) return false;
   return report.findings.some((f) => f.status === 'unhealthy' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+}
+
+/** Per target, how many users' cells are uncertain (missing data could change the state): the HTML matrix's "uncertain" column. */
+export function uncertainCounts(principals: Iterable<ReportPrincipal>): Record<Target, number> {
+  const counts = Object.fromEntries(TARGETS.map((t) => [t, 0])) as Record<Target, number>;
+  for (const p of principals) for (const t of TARGETS) if (p.coverage?.[t]?.uncertain) counts[t]++;
+  return counts;
+}
+
+/** The header lines for policy-hygiene warnings: at most `limit` messages, then a count of the rest. */
+export function hygieneLines(report: Report, limit = 20): string[] {
+  const all = report.policyHygiene ?? [];
+  const shown = all.slice(0, limit).map((w) => w.message);
+  if (all.length > limit) shown.push(`… and ${all.length - limit} more (all of them are in the JSON report, field policyHygiene)`);
+  return shown;
 }

@@ -24,6 +24,10 @@
  *   toolExecutionNotifications (level warning). automationDetails.id = "mfaguard/<tenant id>/" so
  *   several tenants can upload into one repository without replacing each other's alerts.
  *
+ * Messages, descriptions and location names are text a viewer shows: control and bidi characters in
+ * them become visible escapes (escapeControls); everywhere else they are written as \uXXXX JSON
+ * escapes (escapeJsonControls), so the file carries no raw control byte.
+ *
  * Written in chunks: the run header, then one result per finding (for..of), then the closing brackets.
  */
 import { chunked } from './chunk.js';
@@ -31,7 +35,7 @@ import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
-import type { Severity } from '../vocabulary.js';
+import { escapeControls, escapeJsonControls, type Severity } from '../vocabulary.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const FINGERPRINT_KEY = 'mfaguardFinding/v1';
@@ -60,7 +64,7 @@ export async function writeSarif(report: Report, write: Sink): Promise<void> {
       executionSuccessful: true,
       ...(RFC3339.test(report.generatedAt) ? { endTimeUtc: report.generatedAt } : {}),
       ...(report.dataGaps.length ? {
-        toolExecutionNotifications: report.dataGaps.map((g) => ({ level: 'warning', message: { text: g.reason }, properties: { collection: g.key } })),
+        toolExecutionNotifications: report.dataGaps.map((g) => ({ level: 'warning', message: { text: escapeControls(g.reason) }, properties: { collection: g.key } })),
       } : {}),
     }],
     automationDetails: { id: `${TOOL_NAME}/${t.id}/` },
@@ -73,7 +77,7 @@ export async function writeSarif(report: Report, write: Sink): Promise<void> {
     },
   };
 
-  const out = chunked(write);
+  const out = chunked((chunk) => write(typeof chunk === 'string' ? escapeJsonControls(chunk) : chunk));
   const head = JSON.stringify({ $schema: SARIF_SCHEMA_URI, version: '2.1.0' }, null, 2).slice(0, -2);
   const runJson = JSON.stringify(run);
   await out.push(`${head},\n  "runs": [\n    ${runJson.slice(0, -1)},\n    "results": [`);
@@ -137,23 +141,23 @@ function sarifResult(f: Finding, ruleIndex: number | undefined, tenantId: string
     ...(ruleIndex !== undefined ? { ruleIndex } : {}),
     kind,
     level,
-    message: { text },
+    message: { text: escapeControls(text) },
     locations: [{
       physicalLocation: {
         artifactLocation: {
           uri: `${TOOL_NAME}/${encodeURIComponent(tenantId)}/${encodeURIComponent(f.resourceType)}/${encodeURIComponent(f.resourceId)}`,
-          description: { text: `Entra ID ${kindLabel} ${f.resourceName} (${f.resourceId}); a directory object, not a file` },
+          description: { text: escapeControls(`Entra ID ${kindLabel} ${f.resourceName} (${f.resourceId}); a directory object, not a file`) },
         },
       },
       logicalLocations: [{
-        name: f.resourceName,
+        name: escapeControls(f.resourceName),
         fullyQualifiedName: `${tenantId}/${f.resourceType}/${f.resourceId}`,
         kind: 'resource',
         properties: { resourceType: f.resourceType, resourceId: f.resourceId },
       }],
     }],
     partialFingerprints: { [FINGERPRINT_KEY]: `${f.ruleId}/${f.resourceId.toLowerCase()}` },
-    ...(f.status === 'exempt' ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.reason }] } : {}),
+    ...(f.status === 'exempt' ? { suppressions: [{ kind: 'external', status: 'accepted', justification: escapeControls(f.reason) }] } : {}),
     properties: {
       status: f.status,
       severity: f.severity,

@@ -118,6 +118,21 @@ describe('authentication strength', () => {
     expect(states(ofGrant(g(), patch))).toEqual(everywhere('enforced'));
   });
 
+  it('a strength id not among the collected strengths makes the cells uncertain (none as proven, enforced at best), naming it', () => {
+    const other = customStrength('Some other strength', ['fido2']);
+    const cov = ofGrant(strengthGrant({ id: 'deadbeef-0000-4000-8000-000000000001' }), { authenticationStrengthPolicies: [other] });
+    expect(states(cov)).toEqual(everywhere('none'));
+    expect(cov.anyApp.uncertain?.optimisticState).toBe('enforced');
+    expect(cov.anyApp.uncertain?.missing.join(' ')).toContain('deadbeef-0000-4000-8000-000000000001');
+  });
+
+  it('a strength referenced by id when authenticationStrengthPolicies was not collected makes the cells uncertain', () => {
+    const cov = ofGrant(strengthGrant({ id: 'deadbeef-0000-4000-8000-000000000002' }), { authenticationStrengthPolicies: undefined });
+    expect(cov.azureManagement.state).toBe('none');
+    expect(cov.azureManagement.uncertain?.optimisticState).toBe('enforced');
+    expect(cov.azureManagement.uncertain?.missing.join(' ')).toMatch(/authenticationStrengthPolicies|authentication strength/);
+  });
+
   it('a custom strength allowing only FIDO2 and Windows Hello counts as MFA whatever its display name', () => {
     const custom = customStrength('Admins - keys only', ['fido2', 'windowsHelloForBusiness']);
     expect(ofGrant(strengthGrant({ id: custom.id }), { authenticationStrengthPolicies: [custom] }).anyApp.state).toBe('enforced');

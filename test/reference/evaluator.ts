@@ -281,7 +281,7 @@ export class ReferenceEvaluator {
       if (found) st = found;
       else if (BUILTIN_MFA_STRENGTHS.includes(lc(ref.id))) return 'yes';
       else if (!have(this.s, 'authenticationStrengthPolicies')) return 'unknown';
-      else return 'no'; // a strength that does not exist cannot be satisfied with MFA we can credit
+      else return 'unknown'; // spec: a strength id not found in the collected strengths cannot be resolved
     }
     if (typeof st.requirementsSatisfied === 'string') {
       return lc(st.requirementsSatisfied).split(',').map((x) => x.trim()).includes('mfa') ? 'yes' : 'no';

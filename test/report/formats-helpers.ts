@@ -10,6 +10,7 @@ import { buildReport, type Report, type ReportPrincipal } from '../../src/report
 import { findFormat, type RenderOptions } from '../../src/report/formats.js';
 import { STATES, TARGETS, type UserCoverage } from '../../src/coverage/types.js';
 import type { Finding } from '../../src/rules/types.js';
+import { escapeControls } from '../../src/vocabulary.js';
 
 export const DEMO = fileURLToPath(new URL('../../demo/tenant.json', import.meta.url));
 export const SARIF_SCHEMA = fileURLToPath(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url));
@@ -134,8 +135,8 @@ export function emptyReport(): Report {
   };
 }
 
-/** What a CSV/Markdown reader should see for a value: formula-neutralised with a leading apostrophe. */
-export const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+/** What a CSV/Markdown reader should see for a value: control characters escaped, formula-neutralised with a leading apostrophe. */
+export const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${escapeControls(s)}` : escapeControls(s));
 
 /** What a UTF-8 file holds for a string: lone surrogates become U+FFFD when encoded. */
 export const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8');

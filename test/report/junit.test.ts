@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { xmlAttr, xmlText } from '../../src/report/junit.js';
 import type { Report } from '../../src/report/report.js';
 import type { Finding } from '../../src/rules/types.js';
+import { escapeControls } from '../../src/vocabulary.js';
 import { demoReport, emptyReport, lazyReport, render, trickyReport, wellFormed } from './formats-helpers.js';
 
 interface Case { '@_classname': string; '@_name': string; failure?: { '@_message': string; '@_type': string; '#text'?: string }; error?: { '@_message': string; '#text'?: string }; skipped?: { '@_message': string } }
@@ -17,7 +18,7 @@ const parser = new XMLParser({
 
 const XML_INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 /** What survives XML: invalid characters become U+FFFD. */
-const xmlSafe = (s: string) => wellFormed(s.replace(XML_INVALID, '\uFFFD'));
+const xmlSafe = (s: string) => wellFormed(escapeControls(s).replace(XML_INVALID, '\uFFFD'));
 
 function parseJunit(text: string): Doc {
   const valid = XMLValidator.validate(text);
@@ -95,15 +96,16 @@ describe('junit', () => {
     const report = trickyReport();
     const { text } = await render('junit', report);
     const doc = parseJunit(text);
-    expect(doc.testsuites['@_name']).toBe(`mfaguard: ${report.tenant.displayName}`);
+    expect(doc.testsuites['@_name']).toBe(xmlSafe(`mfaguard: ${report.tenant.displayName}`)); // its newline shown as \n
     const names = doc.testsuites.testsuite!.flatMap((s) => s.testcase ?? []).map((c) => c['@_name']);
     for (const f of report.findings) expect(names).toContain(xmlSafe(`${f.resourceName} (${f.resourceId})`));
-    expect(names.some((n) => n.includes('\uFFFD'))).toBe(true); // control characters and lone surrogate replaced
+    expect(names.some((n) => n.includes('\uFFFD'))).toBe(true); // lone surrogate replaced
+    expect(names.some((n) => n.includes('bell\\x07 esc\\x1b[31m nul\\x00 end'))).toBe(true); // control characters shown escaped
     // Newlines, tabs and CRs inside attribute values are character references, not raw (attribute normalisation would eat them).
     expect(text).not.toMatch(/="[^"]*[\n\r\t][^"]*"/);
     expect(text).not.toContain('\r');
-    expect(xmlAttr('a\nb\tc\rd<&>"\'')).toBe('a&#10;b&#9;c&#13;d&lt;&amp;&gt;&quot;&apos;');
-    expect(xmlText('x\u0001y\u001bz\n<&>')).toBe('x\uFFFDy\uFFFDz\n&lt;&amp;&gt;');
+    expect(xmlAttr('a\nb\tc\rd<&>"\'')).toBe('a\\nb\\tc\\rd&lt;&amp;&gt;&quot;&apos;'); // attribute text is tenant text: breaks shown escaped
+    expect(xmlText('x\u0001y\u001bz\n<&>\u202e')).toBe('x\\x01y\\x1bz\n&lt;&amp;&gt;\\u202e');
     expect(xmlText('ok 😀 \ud800')).toBe('ok 😀 \uFFFD');
   });
 

@@ -48,8 +48,9 @@ describe('markdown', () => {
     expect(md).toContain(demo.generatedAt);
     expect(md).toContain(`${demo.principals.length} users`);
     const [coverage, rules, ...lists] = tables(md);
-    expect(coverage![0]).toEqual(['target', 'blocked', 'enforced', 'trustedLocationBypass', 'conditional', 'reportOnly', 'excluded', 'none']);
-    expect(coverage!.slice(2).map((r) => r.slice(1).reduce((a, b) => a + Number(b), 0))).toEqual(Array(5).fill(demo.principals.length));
+    // The last column counts uncertain cells, already counted in their state (issue 10).
+    expect(coverage![0]).toEqual(['target', 'blocked', 'enforced', 'trustedLocationBypass', 'conditional', 'reportOnly', 'excluded', 'none', 'uncertain']);
+    expect(coverage!.slice(2).map((r) => r.slice(1, -1).reduce((a, b) => a + Number(b), 0))).toEqual(Array(5).fill(demo.principals.length));
     expect(rules!.slice(2).map((r) => r[0])).toEqual(demo.rules.map((r) => `\`${r.id}\``));
     for (const row of rules!.slice(2)) {
       const s = demo.summary.rules[row[0]!.slice(1, -1)]!;
@@ -84,18 +85,18 @@ describe('markdown', () => {
     expect(all.length).toBe(5); // coverage, rules, and the lists of rule-a, rule-b and orphan-rule
     expect(md).not.toMatch(/<script>|<b>/);
     expect(md).toContain('a \\| b \\|\\| c \\\\\\| d');
-    expect(md).toContain('first line,<br>second "line"<br>third');
+    expect(md).toContain('first line,\\\\nsecond "line"\\\\r\\\\nthird'); // tenant line breaks shown escaped (\n, backslash-escaped)
     expect(md).toContain('\\*star\\* \\_under\\_ \\`tick\\` \\[link\\](http://x) \\#hash \\~strike\\~');
     expect(md).toContain('> [!WARNING]');
     expect(md).toContain('> - authenticationRequirements could not be read (403 \\| "Forbidden" \\<x\\>)');
-    // Heading: tenant name escaped, newline turned into <br> (the heading stays one line)
-    expect(md.split('\n')[0]).toBe('## mfaguard: MFA coverage for Contoso, "Ltd" \\<\\&\\> \\| pipes<br>newline');
+    // Heading: tenant name escaped, its newline shown as \n (the heading stays one line)
+    expect(md.split('\n')[0]).toBe('## mfaguard: MFA coverage for Contoso, "Ltd" \\<\\&\\> \\| pipes\\\\nnewline');
     // Raw HTML <summary>: HTML-escaped, not backslash-escaped
     expect(md).toContain('<summary><code>rule-a</code> (high): ');
     expect(md).toContain('Rule A: &#34;owners&#34; &#60;must&#62; have MFA | always</summary>');
     expect(md).toContain('<summary><code>orphan-rule</code> (unknown severity): 1 to review — orphan-rule</summary>');
     expect(lastLine(md)).toMatch(/^\*\*❌ 5 unhealthy findings\*\* \(2 high, 1 medium, 2 low\) · 3 unknown \(data missing\)$/);
-    expect(mdEscape('a|b\nc')).toBe('a\\|b<br>c');
+    expect(mdEscape('a|b\nc')).toBe('a\\|b\\\\nc');
   });
 
   it('shows the rule explainer, collapsed, in each list of accounts when given; nothing else changes', async () => {
