@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
 import { printWarning, withTempCleanupOnSignal } from './output.js';
-import { finishScan, reportOptions } from './scan.js';
+import { REPORT_OUTPUT_OPTIONS, finishScan, reportOptions } from './scan.js';
 import type { Command } from './command.js';
 
 const DEMO_HELP = `Usage: mfaguard demo [options]
@@ -28,12 +28,7 @@ Exit codes: 0 ok, 1 --fail-on gate failed, 2 usage or input error (also an outpu
 written), 3 internal error.`;
 
 const DEMO_OPTIONS = {
-  format: { type: 'string', multiple: true },
-  output: { type: 'string', multiple: true },
-  'fail-on': { type: 'string' },
-  'allow-unknown': { type: 'boolean' },
-  redact: { type: 'boolean' },
-  limit: { type: 'string' },
+  ...REPORT_OUTPUT_OPTIONS,
   faults: { type: 'string' },
   'save-snapshot': { type: 'string' },
   'log-format': { type: 'string' },

@@ -8,7 +8,7 @@ import { readReport } from '../app/read-report.js';
 import { redactSavedReport } from '../app/report.js';
 import { FORMATS } from '../report/formats.js';
 import { UsageError } from '../errors.js';
-import { applyGate, reportOptions, writeOutputs } from './scan.js';
+import { REPORT_OUTPUT_OPTIONS, applyGate, reportOptions, writeOutputs } from './scan.js';
 import type { Command } from './command.js';
 
 const REPORT_HELP = `Usage: mfaguard report --from REPORT.json [options]
@@ -29,12 +29,7 @@ written, or that is the --from file), 3 internal error.`;
 
 const REPORT_OPTIONS = {
   from: { type: 'string' },
-  format: { type: 'string', multiple: true },
-  output: { type: 'string', multiple: true },
-  'fail-on': { type: 'string' },
-  'allow-unknown': { type: 'boolean' },
-  redact: { type: 'boolean' },
-  limit: { type: 'string' },
+  ...REPORT_OUTPUT_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 

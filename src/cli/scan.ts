@@ -39,15 +39,20 @@ then the files renamed into place. An output may not be the snapshot (or inside 
 Exit codes: 0 ok, 1 --fail-on gate failed (or, with --tenant, a required collection could not be read),
 2 usage or input error (also an output that cannot be written), 3 internal error.`;
 
-const SCAN_OPTIONS = {
-  snapshot: { type: 'string' },
-  demo: { type: 'boolean' },
+/** The flags of every command that writes reports (scan, report, demo); read by reportOptions(). */
+export const REPORT_OUTPUT_OPTIONS = {
   format: { type: 'string', multiple: true },
   output: { type: 'string', multiple: true },
   'fail-on': { type: 'string' },
   'allow-unknown': { type: 'boolean' },
   redact: { type: 'boolean' },
   limit: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const SCAN_OPTIONS = {
+  snapshot: { type: 'string' },
+  demo: { type: 'boolean' },
+  ...REPORT_OUTPUT_OPTIONS,
   'save-snapshot': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
