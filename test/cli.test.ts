@@ -2,27 +2,14 @@
  * The CLI as a user runs it: the built bin in a child process, real files, real exit codes.
  * (`npm test` builds first.)
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mfaguard } from './cli/run.js';
 import { OWNER_ROLE, azureAssignment, group, memberRef, policy, snapshot, user } from './helpers/snapshot-builder.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'mfaguard.js');
-
-async function mfaguard(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 const alice = user('alice@contoso.com');

@@ -3,34 +3,25 @@
  * (`npm test` builds first), several formats at once, `--redact` in every format, and
  * `mfaguard report --from` re-rendering a saved JSON report.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/report/formats.js';
 import { SARIF_SCHEMA } from './formats-helpers.js';
+import { BIN, mfaguard as runCli } from '../cli/run.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mfaguard.js');
 const require = createRequire(import.meta.url);
 const AjvDraft04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
 const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 
-async function mfaguard(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** The built CLI without colour (report tests compare plain text). */
+const mfaguard = (args: string[]) => runCli(args, { NO_COLOR: '1' });
 
 const expectInputError = (r: { code: number; stdout: string; stderr: string }, ...parts: string[]) => {
   expect(r.code).toBe(2);
