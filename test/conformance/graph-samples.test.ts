@@ -14,18 +14,14 @@ import { loadSnapshot, parseSnapshotObject } from '../../src/snapshot/load.js';
 import { DirectoryModel } from '../../src/snapshot/model.js';
 import { permissionsOf, roleNameOf, tierOfPermissions } from '../../src/snapshot/azure.js';
 import { sharedFolder } from '../helpers/conformance.js';
+import { responseReader } from '../helpers/responses.js';
 import type { AzureRoleAssignment, AzureRoleDefinition, GraphUser, Snapshot } from '../../src/snapshot/types.js';
 
 const samples = sharedFolder('graph-samples');
 const SAMPLES = samples.dir;
 const conformance = samples.describe;
 const text = (name: string) => readFileSync(join(SAMPLES, name), 'utf8');
-const sample = (name: string): any => JSON.parse(text(name));
-const list = (name: string): any[] => {
-  const v = sample(name).value;
-  if (!Array.isArray(v)) throw new Error(`${name} has no value array`);
-  return v;
-};
+const { json: sample, list } = responseReader(SAMPLES);
 
 const HEADER = { mfaguardSnapshot: 1 as const, tenant: { id: '72f988bf-86f1-41af-91ab-2d7cd011db47', displayName: 'Contoso' }, collectedAt: '2024-04-09T12:00:00Z', unavailable: {} };
 

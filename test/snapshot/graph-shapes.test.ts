@@ -6,7 +6,6 @@
  * they are available.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +15,10 @@ import { DirectoryModel } from '../../src/snapshot/model.js';
 import { permissionsOf, roleNameOf, tierOfPermissions } from '../../src/snapshot/azure.js';
 import type { AzureRoleDefinition, ConditionalAccessPolicy, Snapshot } from '../../src/snapshot/types.js';
 import { coverageOf } from '../helpers/snapshot-builder.js';
+import { responseReader } from '../helpers/responses.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
-const list = (name: string): any[] => {
-  const v = fixture(name).value;
-  if (!Array.isArray(v)) throw new Error(`${name} has no value array`);
-  return v;
-};
+const { json: fixture, list } = responseReader(FIXTURES);
 /** A single-entity response without its OData annotation, as the collector stores it. */
 const entity = (name: string) => {
   const { '@odata.context': _context, ...rest } = fixture(name);
