@@ -55,11 +55,12 @@ export function bufferedSink(raw: (chunk: Buffer) => Promise<void>): { write: Si
 
 /**
  * Renders `report` in `format` into `sink` (chunk by chunk; large reports are never one string). The
- * shipped rule explainers are loaded unless `opts.explainers` gives others (an empty map: none).
+ * shipped rule explainers are loaded for the formats that show them, unless `opts.explainers` gives
+ * others (an empty map: none).
  */
 export async function renderReport(report: Report, format: Format, sink: Sink, opts: Partial<RenderOptions> = {}): Promise<void> {
-  const explainers = opts.explainers ?? (await loadExplainers(report.rules.map((r) => r.id)));
-  await format.render(report, sink, { color: opts.color ?? false, limit: opts.limit ?? DEFAULT_LIST_LIMIT, explainers });
+  const explainers = opts.explainers ?? (format.showsExplainers ? await loadExplainers(report.rules.map((r) => r.id)) : undefined);
+  await format.render(report, sink, { color: opts.color ?? false, limit: opts.limit ?? DEFAULT_LIST_LIMIT, ...(explainers ? { explainers } : {}) });
 }
 
 /**

@@ -18,16 +18,24 @@ export type Explainers = ReadonlyMap<string, string>;
 /** Rule ids are folder names; a re-rendered report (`report --from`) is input, so check before joining paths. */
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** Explainer text per rule id read so far (undefined: the rule has none); shipped files do not change while we run. */
+const read = new Map<string, string | undefined>();
+
 /** The shipped explainers of these rules; a rule without one (e.g. from a newer mfaguard's report) is left out. */
 export async function loadExplainers(ruleIds: Iterable<string>): Promise<Explainers> {
   const found = new Map<string, string>();
   for (const id of ruleIds) {
     if (!RULE_ID.test(id) || found.has(id)) continue;
-    try {
-      found.set(id, await readFile(join(packageRoot(), 'src', 'rules', id, 'README.md'), 'utf8'));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (!read.has(id)) {
+      try {
+        read.set(id, await readFile(join(packageRoot(), 'src', 'rules', id, 'README.md'), 'utf8'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        read.set(id, undefined);
+      }
     }
+    const text = read.get(id);
+    if (text !== undefined) found.set(id, text);
   }
   return found;
 }

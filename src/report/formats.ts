@@ -26,6 +26,8 @@ export interface RenderOptions {
 export interface Format {
   name: string;
   description: string;
+  /** Shows the rules' explainers (RenderOptions.explainers); only these formats make them worth loading. */
+  showsExplainers?: true;
   render(report: Report, write: Sink, opts: RenderOptions): Promise<void>;
 }
 
@@ -36,8 +38,8 @@ export const FORMATS: readonly Format[] = [
   { name: 'junit', description: 'JUnit XML: a test suite per rule, a test case per resource', render: (r, write) => writeJunit(r, write) },
   { name: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r, write) => writeSarif(r, write) },
   { name: 'ocsf', description: 'OCSF Detection Finding events, one JSON line per unhealthy finding', render: (r, write) => writeOcsf(r, write) },
-  { name: 'markdown', description: 'summary for a CI step summary or PR comment', render: (r, write, o) => writeMarkdown(r, write, o) },
-  { name: 'html', description: 'self-contained interactive HTML report (offline)', render: async (r, write, o) => (await import('./html.js')).renderHtmlReport(r, write, o) },
+  { name: 'markdown', description: 'summary for a CI step summary or PR comment', showsExplainers: true, render: (r, write, o) => writeMarkdown(r, write, o) },
+  { name: 'html', description: 'self-contained interactive HTML report (offline)', showsExplainers: true, render: async (r, write, o) => (await import('./html.js')).renderHtmlReport(r, write, o) },
 ];
 
 export function findFormat(name: string): Format | undefined {
