@@ -8,7 +8,7 @@ export { REQUIRED_COLLECTIONS, collect, type CollectOptions, type CollectResult 
 export { explainUser, explanationJson, explanationText, type ExplainOptions, type Explanation } from './app/explain.js';
 export { readReport, type ReportSource } from './app/read-report.js';
 export { validateReport } from './app/validate-report.js';
-export { FORMATS, SEVERITIES, failsGate, formatNamed, redactSavedReport } from './app/report.js';
+export { FORMATS, SEVERITIES, formatNamed, redactSavedReport } from './app/report.js';
 export {
   DEFAULT_LIST_LIMIT, bufferedSink, checkOutputPaths, makeTempDir, pendingTempFiles, removePendingTempFiles, renderReport,
   writeFileAtomically, writeFilesTogether, writeReportFile, type FileOutput, type Sink,

@@ -1,12 +1,11 @@
 /** Report-level operations shared by every adapter: severity gate, redaction of a saved report, formats. */
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import { pseudonymTable, redactReport, savedReportAddresses } from '../report/redact.js';
-import { failsGate, type Report } from '../report/report.js';
+import type { Report } from '../report/report.js';
 import { SEVERITIES } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 
-/** `failsGate` counts unhealthy findings only (kept for callers of 0.x); `gateResult` (./gate.ts) is the CLI's gate. */
-export { FORMATS, SEVERITIES, failsGate };
+export { FORMATS, SEVERITIES };
 
 /** The output format called `name`; a UsageError listing the formats when there is none. */
 export function formatNamed(name: string): Format {

@@ -5,7 +5,7 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
-import { FINDING_STATUSES, SEVERITY_RANK, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
+import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
   id: string;
@@ -85,12 +85,6 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     principals,
     findings: ev.findings,
   };
-}
-
-/** Exit-code gate: is there an unhealthy finding at or above the severity? */
-export function failsGate(report: Report, failOn: Severity | undefined): boolean {
-  if (!failOn) return false;
-  return report.findings.some((f) => f.status === 'unhealthy' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
 }
 
 /** Per target, how many users' cells are uncertain (missing data could change the state): the HTML matrix's "uncertain" column. */
