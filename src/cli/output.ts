@@ -1,5 +1,5 @@
 /** The CLI's output adapters: stdout (tolerating a reader that goes away), or a file written atomically. */
-import { bufferedSink, removePendingTempFiles, writeFileAtomically, type Sink } from '../app/output.js';
+import { bufferedSink, removePendingTempFiles, type Sink } from '../app/output.js';
 import { InputError } from '../errors.js';
 import { escapeControls } from '../vocabulary.js';
 
@@ -67,12 +67,6 @@ export async function toStdout(produce: (write: Sink) => Promise<void>): Promise
   const out = bufferedSink(writeStdout);
   await produce(out.write);
   await out.flush();
-}
-
-/** Runs `produce` against stdout (no file, or "-") or against `file`, written atomically. */
-export async function withOutput(file: string | undefined, produce: (write: Sink) => Promise<void>): Promise<void> {
-  if (file && file !== '-') return writeFileAtomically(file, produce);
-  return toStdout(produce);
 }
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
