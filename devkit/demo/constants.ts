@@ -8,7 +8,8 @@ export const DOMAIN = 'northwindtraders.com';
 export const COLLECTED_AT = '2026-11-01T08:00:00Z';
 export const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
-export const ARM_APP = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
+// The Azure management app the demo's policies target: the engine's own constant, not a copy.
+export { AZURE_MANAGEMENT_APP as ARM_APP } from '../../src/snapshot/wellknown.js';
 export const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 
 export const ROLE = {
