@@ -4,9 +4,14 @@
  * implementation that aggregates where the rows are (DuckDB, KQL); this one scans the array per query.
  */
 import type { Snapshot } from '../snapshot/types.js';
-import { ARM_RESOURCE_ID, compareVersions, isLegacyClient, isManagementClient, isScriptedAgent, MANDATORY_MFA_APPS, mandatoryMfaPhase, signInFacts, toolVersion, type SignInFacts } from './signins.js';
+import {
+  ARM_RESOURCE_ID, compareVersions, isLegacyClient, isManagementClient, isScriptedAgent, MANDATORY_MFA_APPS, mandatoryMfaPhase, MICROSOFT_GRAPH_APP_ID,
+  signInFacts, signInFactsFromRow, toolVersion, type SignInFacts,
+} from './signins.js';
+import type { SignInRow } from './row.js';
 import type {
-  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, SignInEvidence, ToolVersionSignIns, UserAppSignIns,
+  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotRow, SignInEvidence, SingleFactorSignIns,
+  ToolVersionSignIns, UserAppSignIns, WorkbookFilters,
 } from './types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,6 +57,17 @@ export class MemorySignInEvidence implements SignInEvidence {
   /** `signIns`: Graph beta signIn objects (failed and non-user sign-ins are ignored); `window`: the collected window, when known. */
   constructor(signIns: readonly Record<string, unknown>[], private readonly declaredWindow?: { from?: string; to?: string }) {
     this.rows = signIns.map(signInFacts).filter((r): r is SignInFacts => r !== undefined).sort((a, b) => a.at - b.at);
+  }
+
+  /** Evidence over normalized rows (spec/signins.md inputs after import); the reference the DuckDB and KQL paths are checked against. */
+  static fromRows(rows: Iterable<SignInRow>, window?: { from?: string; to?: string }): MemorySignInEvidence {
+    const ev = new MemorySignInEvidence([], window);
+    for (const r of rows) {
+      const f = signInFactsFromRow(r);
+      if (f) ev.rows.push(f);
+    }
+    ev.rows.sort((a, b) => a.at - b.at);
+    return ev;
   }
 
   /** The evidence a snapshot carries, or undefined when it has no `signIns` (the rules then report `unknown`). */
@@ -155,4 +171,69 @@ export class MemorySignInEvidence implements SignInEvidence {
     }
     return out;
   }
+
+  async singleFactorSignIns(q?: EvidenceQuery): Promise<SingleFactorSignIns[]> {
+    const rows = this.select(q).filter((r) => r.singleFactor);
+    return [...groupBy(rows, (r) => `${r.userId} ${r.appId}`).values()].map((list) => ({
+      userId: list[0]!.userId,
+      userPrincipalName: smallest(list.map((r) => r.userPrincipalName)),
+      appId: list[0]!.appId,
+      appDisplayName: smallest(list.map((r) => r.appDisplayName)),
+      resourceId: smallest(list.map((r) => r.resourceId)),
+      signIns: list.length,
+      firstSeen: iso(list[0]!.at),
+      lastSeen: iso(list[list.length - 1]!.at),
+      sampleSignInIds: list.slice(0, 5).map((r) => r.id),
+    }));
+  }
+
+  async pivot(by: PivotDimension, q: EvidenceQuery & WorkbookFilters = {}): Promise<PivotRow[]> {
+    const rows = this.select(q).filter((r) =>
+      (q.homeTenantOnly === false || !r.homeTenantId || !r.resourceTenantId || r.homeTenantId === r.resourceTenantId) &&
+      (!q.excludeGraph || (r.appId !== MICROSOFT_GRAPH_APP_ID && r.resourceId !== MICROSOFT_GRAPH_APP_ID)) &&
+      (!q.legacyOnly || isLegacyClient(r.clientAppUsed)) &&
+      (!q.trustedLocationsOnly || r.trustedLocation) &&
+      (!q.interactiveOnly || r.interactive));
+    const keyOf = PIVOT_KEY[by];
+    const out: PivotRow[] = [];
+    for (const list of groupBy(rows, (r) => keyOf(r).join('\u0000')).values()) {
+      const keys = keyOf(list[0]!);
+      if (by === 'app' || by === 'appUser') keys[1] = smallest(list.map((r) => r.appDisplayName)) ?? '';
+      if (by === 'user') keys[1] = smallest(list.map((r) => r.userPrincipalName)) ?? '';
+      if (by === 'appUser') keys[3] = smallest(list.map((r) => r.userPrincipalName)) ?? '';
+      const mfa = list.filter((r) => r.multiFactor).length;
+      out.push({ keys, signIns: list.length, mfa, singleFactor: list.length - mfa, users: new Set(list.map((r) => r.userId)).size });
+    }
+    if (by === 'total' && !out.length) out.push({ keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 });
+    return out.sort(comparePivotRows);
+  }
+}
+
+/** The smallest non-null value (display names can differ between rows; every implementation picks the same one). */
+function smallest(values: readonly (string | null)[]): string | null {
+  let best: string | null = null;
+  for (const v of values) if (v !== null && (best === null || v < best)) best = v;
+  return best;
+}
+
+/** The grouping keys per pivot; name columns are filled in per group (see `smallest`). */
+const PIVOT_KEY: Record<PivotDimension, (r: SignInFacts) => string[]> = {
+  total: () => [],
+  app: (r) => [r.appId, ''],
+  user: (r) => [r.userId, ''],
+  appUser: (r) => [r.appId, '', r.userId, ''],
+  operatingSystem: (r) => [r.operatingSystem ?? 'unknown'],
+  country: (r) => [r.countryOrRegion ?? 'unknown'],
+  clientApp: (r) => [r.clientAppUsed ?? 'unknown'],
+};
+
+/** Pivot order: most single-factor sign-ins first, then keys (code-unit order) so every implementation agrees. */
+export function comparePivotRows(a: PivotRow, b: PivotRow): number {
+  if (a.singleFactor !== b.singleFactor) return b.singleFactor - a.singleFactor;
+  for (let i = 0; i < Math.max(a.keys.length, b.keys.length); i++) {
+    const x = a.keys[i] ?? '';
+    const y = b.keys[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }

@@ -4,6 +4,8 @@
  * Every evidence implementation answers with these meanings; the in-memory one uses this module.
  */
 
+import type { SignInRow } from './row.js';
+
 export const ARM_RESOURCE_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
 export const AZURE_CLI_APP_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 export const AZURE_POWERSHELL_APP_ID = '1950a258-227b-4e31-a9cf-717495945fc2';
@@ -23,6 +25,8 @@ const SCRIPTED_AGENT = /\b(curl|Wget|Go-http-client|okhttp|Java\/|node-fetch|axi
 
 /** One successful user sign-in, reduced to the facts the evidence port aggregates. */
 export interface SignInFacts {
+  /** The sign-in's id ('' when the input had none). */
+  id: string;
   userId: string;
   userPrincipalName: string | null;
   /** Epoch milliseconds of `createdDateTime`. */
@@ -36,7 +40,16 @@ export interface SignInFacts {
   userAgent: string | null;
   ipAddress: string | null;
   ropc: boolean;
+  multiFactor: boolean;
+  operatingSystem: string | null;
+  countryOrRegion: string | null;
+  homeTenantId: string | null;
+  resourceTenantId: string | null;
+  trustedLocation: boolean;
 }
+
+/** Microsoft Graph's app id (also its resource id): the workbook's "exclude Graph" filter. */
+export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -64,6 +77,45 @@ export function signInFacts(raw: Record<string, unknown>): SignInFacts | undefin
     userAgent: str(raw.userAgent),
     ipAddress: str(raw.ipAddress),
     ropc: str(raw.authenticationProtocol)?.toLowerCase() === 'ropc',
+    multiFactor: str(raw.authenticationRequirement)?.toLowerCase() === 'multifactorauthentication',
+    id: str(raw.id) ?? '',
+    operatingSystem: str((raw.deviceDetail as { operatingSystem?: unknown } | null | undefined)?.operatingSystem),
+    countryOrRegion: str((raw.location as { countryOrRegion?: unknown } | null | undefined)?.countryOrRegion),
+    homeTenantId: str(raw.homeTenantId)?.toLowerCase() ?? null,
+    resourceTenantId: str(raw.resourceTenantId)?.toLowerCase() ?? null,
+    trustedLocation: Array.isArray(raw.networkLocationDetails) && (raw.networkLocationDetails as { networkType?: unknown }[]).some((d) => {
+      const t = String(d?.networkType ?? '').toLowerCase();
+      return t === 'trustednamedlocation' || t === 'trusted';
+    }),
+  };
+}
+
+/** The facts of a normalized row (spec/signins.md inputs), or undefined when it is not a successful user sign-in. */
+export function signInFactsFromRow(row: SignInRow): SignInFacts | undefined {
+  if (row.errorCode !== 0 || (row.eventType !== 'interactiveUser' && row.eventType !== 'nonInteractiveUser') || !row.userId) return undefined;
+  const at = Date.parse(row.createdDateTime);
+  if (Number.isNaN(at)) return undefined;
+  const req = row.authenticationRequirement?.toLowerCase();
+  return {
+    id: row.id,
+    userId: row.userId.toLowerCase(),
+    userPrincipalName: row.userPrincipalName,
+    at,
+    appId: row.appId.toLowerCase(),
+    appDisplayName: row.appDisplayName,
+    resourceId: row.resourceId?.toLowerCase() ?? null,
+    interactive: row.eventType === 'interactiveUser',
+    singleFactor: req === 'singlefactorauthentication',
+    multiFactor: req === 'multifactorauthentication',
+    clientAppUsed: row.clientAppUsed,
+    userAgent: row.userAgent,
+    ipAddress: row.ipAddress,
+    ropc: row.authenticationProtocol?.toLowerCase() === 'ropc',
+    operatingSystem: row.operatingSystem,
+    countryOrRegion: row.countryOrRegion,
+    homeTenantId: row.homeTenantId?.toLowerCase() ?? null,
+    resourceTenantId: row.resourceTenantId?.toLowerCase() ?? null,
+    trustedLocation: row.trustedLocation,
   };
 }
 

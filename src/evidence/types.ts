@@ -82,6 +82,52 @@ export interface AutomationProfile {
   ipAddresses: string[];
 }
 
+/** Successful single-factor user sign-ins of one user to one app (the raw material of contradictions, spec/signins.md). */
+export interface SingleFactorSignIns {
+  userId: string;
+  userPrincipalName: string | null;
+  appId: string;
+  appDisplayName: string | null;
+  resourceId: string | null;
+  signIns: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Up to 5 sign-in ids, oldest first. */
+  sampleSignInIds: string[];
+}
+
+/**
+ * The filters of Microsoft's MFA gaps workbook (spec/signins.md, Workbook parity). Pivots always count
+ * successful user sign-ins; `homeTenantOnly` (default true) keeps sign-ins whose home and resource
+ * tenant are the same (or unknown).
+ */
+export interface WorkbookFilters {
+  homeTenantOnly?: boolean;
+  /** Drop sign-ins to Microsoft Graph (app or resource `00000003-0000-0000-c000-000000000000`). */
+  excludeGraph?: boolean;
+  /** Only legacy clients (signins.md definition). */
+  legacyOnly?: boolean;
+  /** Only sign-ins from a trusted named location. */
+  trustedLocationsOnly?: boolean;
+  /** Only interactive sign-ins (what the workbook itself reads); default both. */
+  interactiveOnly?: boolean;
+}
+
+/** A workbook pivot: `total` (one row), per app, per user, app × user, operating system, country, client app. */
+export type PivotDimension = 'total' | 'app' | 'user' | 'appUser' | 'operatingSystem' | 'country' | 'clientApp';
+
+export interface PivotRow {
+  /** The dimension's values: [] for total, [appId, appDisplayName] for app, [userId, userPrincipalName] for user, [appId, appDisplayName, userId, userPrincipalName] for appUser, [value] otherwise (null → "unknown"). */
+  keys: string[];
+  signIns: number;
+  /** `authenticationRequirement` = multiFactorAuthentication. */
+  mfa: number;
+  /** `authenticationRequirement` = singleFactorAuthentication (or absent: not protected by MFA). */
+  singleFactor: number;
+  /** Distinct users. */
+  users: number;
+}
+
 export interface SignInEvidence {
   /** The window the evidence covers (`signInsWindow`, else the first and last sign-in); undefined when there are no sign-ins. */
   window(): Promise<EvidenceWindow | undefined>;
@@ -93,4 +139,8 @@ export interface SignInEvidence {
   toolVersions(query?: EvidenceQuery): Promise<ToolVersionSignIns[]>;
   /** Per user with ≥ 1 management sign-in; `signals` is empty when nothing looks automated. */
   automationProfiles(query?: EvidenceQuery): Promise<AutomationProfile[]>;
+  /** Per user and app with ≥ 1 successful single-factor user sign-in, any app. */
+  singleFactorSignIns(query?: EvidenceQuery): Promise<SingleFactorSignIns[]>;
+  /** One workbook pivot, rows ordered by `singleFactor` descending then keys. */
+  pivot(by: PivotDimension, query?: EvidenceQuery & WorkbookFilters): Promise<PivotRow[]>;
 }

@@ -4,6 +4,7 @@ import type { EngineContext } from '../coverage/engine.js';
 import type { UserCoverage } from '../coverage/types.js';
 import type { FindingStatus, ResourceType, Severity } from '../vocabulary.js';
 import type { SignInEvidence } from '../evidence/types.js';
+import type { TenantConfig } from '../config/types.js';
 
 // Severities, statuses and resource types are defined once in the vocabulary module.
 export { SEVERITY_RANK, FINDING_STATUSES } from '../vocabulary.js';
@@ -42,6 +43,10 @@ export interface RuleContext {
   coverage: Map<string, UserCoverage>;
   /** Sign-in facts (spec/signins.md), when sign-in logs were given; rules with `needsSignIns` always get it. */
   evidence?: SignInEvidence;
+  /** The tenant configuration (spec/config.md): break-glass accounts, exemptions. Absent = none. */
+  config?: TenantConfig;
+  /** The instant that ends the evidence window and decides exemption expiry (`--as-of`; default the scan time). ISO 8601. */
+  asOf?: string;
 }
 
 export interface Rule {
