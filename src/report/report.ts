@@ -5,6 +5,7 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
+import type { ExemptionSummary } from '../config/exemptions.js';
 import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
@@ -46,6 +47,12 @@ export interface Report {
    * (spec/coverage.md, dangling references). Absent in reports written before it existed.
    */
   policyHygiene?: PolicyHygieneWarning[];
+  /**
+   * What the tenant configuration's exemptions did (spec/config.md): exemptions expiring within 14
+   * days, ones that match nothing in the snapshot, expired ones. Absent when the scan had no
+   * configuration, and in reports written before it existed.
+   */
+  exemptions?: ExemptionSummary;
   principals: ReportPrincipal[];
   findings: Finding[];
 }
@@ -82,6 +89,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     })),
     dataGaps: ev.dataGaps,
     policyHygiene: ev.engine.policyHygiene,
+    ...(ev.exemptions ? { exemptions: ev.exemptions } : {}),
     principals,
     findings: ev.findings,
   };
