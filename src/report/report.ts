@@ -5,7 +5,7 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
-import type { ExemptionSummary } from '../config/exemptions.js';
+import { exemptionHeaderLines, type ExemptionSummary } from '../config/exemptions.js';
 import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
@@ -100,6 +100,11 @@ export function uncertainCounts(principals: Iterable<ReportPrincipal>): Record<T
   const counts = Object.fromEntries(TARGETS.map((t) => [t, 0])) as Record<Target, number>;
   for (const p of principals) for (const t of TARGETS) if (p.coverage?.[t]?.uncertain) counts[t]++;
   return counts;
+}
+
+/** The header lines for exemptions expiring within 14 days and exemptions that match nothing (spec/config.md). */
+export function exemptionLines(report: Report): { expiringSoon: string[]; unmatched: string[] } {
+  return exemptionHeaderLines(report.exemptions);
 }
 
 /** The header lines for policy-hygiene warnings: at most `limit` messages, then a count of the rest. */
