@@ -6,7 +6,7 @@
  * bad entry never leaves a broken configuration behind. The CLI and the dashboard share it.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InputError, UsageError } from '../errors.js';
 import { CONFIG_VERSION, parseConfigText } from '../config/parse.js';
 import type { Exemption, ExemptionCategory, TenantConfig } from '../config/types.js';
@@ -77,19 +77,49 @@ export async function addExemption(opts: ExemptOptions): Promise<ExemptResult> {
     doc.exemptions = [...((doc.exemptions as unknown[] | null | undefined) ?? []), entry];
     text = JSON.stringify(doc, null, 2) + '\n';
   } else {
-    const doc = parseDocument(existing ?? `mfaguardConfig: ${CONFIG_VERSION}\n`, { lineCounter: new LineCounter() });
-    const list = doc.get('exemptions', true);
-    const node = doc.createNode(entry);
-    if (isSeq(list)) list.add(node);
-    else {
-      if (!isMap(doc.contents)) throw new InputError('expected a mapping of keys at the top of the configuration', opts.file, 1);
-      doc.set('exemptions', doc.createNode([entry]));
-    }
-    text = doc.toString({ lineWidth: 0 });
+    text = appendYaml(existing ?? `mfaguardConfig: ${CONFIG_VERSION}\n`, entry, opts.file);
   }
 
   const config = parseConfigText(text, opts.file);
   const exemption = config.exemptions.at(-1)!;
   await writeFileAtomically(opts.file, async (write) => { await write(text); });
   return { file: opts.file, created: existing === undefined, exemption, config };
+}
+
+/**
+ * The text with `entry` appended to its `exemptions` list. The existing bytes are kept exactly: the
+ * entry is spliced in as text after the list's last item, indented like the items before it (or a
+ * new `exemptions:` block at the end). Only a list the splice cannot extend (a flow list `[]`, an
+ * empty `exemptions:`) is re-serialised through the Document API, which keeps comments.
+ */
+function appendYaml(original: string, entry: Record<string, unknown>, file: string): string {
+  const lc = new LineCounter();
+  const doc = parseDocument(original, { lineCounter: lc });
+  if (!isMap(doc.contents)) throw new InputError('expected a mapping of keys at the top of the configuration', file, 1);
+  const item = new Document([entry]).toString({ lineWidth: 0 }); // "- rules: …\n  reason: …\n"
+  const indented = (indent: string) => item.split('\n').filter(Boolean).map((l) => indent + l).join('\n') + '\n';
+  const list = doc.get('exemptions', true);
+  if (list === undefined) {
+    const sep = original.length && !original.endsWith('\n') ? '\n' : '';
+    return `${original}${sep}exemptions:\n${indented('  ')}`;
+  }
+  if (isSeq(list) && list.items.length && !list.flow) {
+    const last = list.items[list.items.length - 1] as { range?: [number, number, number] } | null;
+    const first = list.items[0] as { range?: [number, number, number] } | null;
+    if (last?.range && first?.range) {
+      // the items' dash column, from the first item's line
+      const lineStart = original.lastIndexOf('\n', first.range[0] - 1) + 1;
+      const dash = original.slice(lineStart, first.range[0]).indexOf('-');
+      if (dash >= 0) {
+        const endOfLine = original.indexOf('\n', Math.max(last.range[1] - 1, 0));
+        const at = endOfLine < 0 ? original.length : endOfLine + 1;
+        const head = original.slice(0, at) + (endOfLine < 0 ? '\n' : '');
+        return head + indented(' '.repeat(dash)) + original.slice(at);
+      }
+    }
+  }
+  const node = doc.createNode(entry);
+  if (isSeq(list)) list.add(node);
+  else doc.set('exemptions', doc.createNode([entry]));
+  return doc.toString({ lineWidth: 0 });
 }

@@ -54,7 +54,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const { source } = opts;
   // Options first: a bad --as-of or configuration fails before any collection or loading.
   const asOf = opts.asOf !== undefined ? parseAsOf(opts.asOf) : (opts.now ?? new Date()).toISOString();
-  const config = await resolveConfig(opts.config);
+  // An empty configuration (no tenant, accounts or exemptions) is no configuration: the report stays as before.
+  const given = await resolveConfig(opts.config);
+  const config = given && (given.tenant || given.breakGlassAccounts.length || given.exemptions.length) ? given : undefined;
   let loaded;
   let collection: CollectResult | undefined;
   if ('collect' in source) {
