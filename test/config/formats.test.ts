@@ -128,3 +128,13 @@ describe('--fail-on never counts exempt', () => {
     expect(failing.reasons[0]).not.toMatch(/breakglass/);
   });
 });
+
+describe('--redact', () => {
+  it('leaves no UPN of the configuration in the report (header and evidence)', async () => {
+    const config = parseConfigText(await readFile(DEMO_CONFIG, 'utf8'), 'demo/mfaguard.yaml');
+    const { report: redacted } = await scan({ source: { demo: true }, config, asOf: AS_OF, redact: true });
+    const text = (await render('json', redacted)).text;
+    expect(text).not.toMatch(/@northwindtraders\.com/i);
+    expect(redacted.findings.filter((f) => f.status === 'exempt')).toHaveLength(3);
+  });
+});
