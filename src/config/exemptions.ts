@@ -68,20 +68,38 @@ export function scopeWithin(inner: string, outer: string): boolean {
   return i === o || i.startsWith(`${o}/`);
 }
 
-/** Does exemption `e` name the finding's resource (by id, UPN or name) or a group the user is in? */
-function matchesResource(e: Exemption, f: Finding, model: DirectoryModel): boolean {
-  if (e.resource !== undefined) {
-    const r = norm(e.resource);
-    if (norm(f.resourceId) === r || norm(f.resourceName) === r) return true;
+/**
+ * The exemptions that name a finding's resource (by id, UPN, mail or name) or a group its user is in,
+ * in file order. Indexed once per run: a large tenant has many findings and a file many exemptions.
+ */
+function resourceIndex(exemptions: readonly Exemption[], model: DirectoryModel): (f: Finding) => Exemption[] {
+  const byResource = new Map<string, number[]>();
+  const groups: number[] = [];
+  exemptions.forEach((e, i) => {
+    if (e.resource !== undefined) {
+      const k = norm(e.resource);
+      const list = byResource.get(k);
+      if (list) list.push(i);
+      else byResource.set(k, [i]);
+    } else if (e.group !== undefined) groups.push(i);
+  });
+  const tenantDomain = norm(model.snapshot.tenant.defaultDomain ?? '');
+  return (f) => {
+    const keys = new Set([norm(f.resourceId), norm(f.resourceName)]);
+    let userGroups: Set<string> | undefined;
     if (f.resourceType === 'user') {
       const u = model.userById.get(norm(f.resourceId));
-      return !!u && (norm(u.userPrincipalName) === r || norm(u.mail) === r);
-    }
-    if (f.resourceType === 'tenant') return norm(model.snapshot.tenant.defaultDomain ?? '') === r;
-    return false;
-  }
-  if (e.group !== undefined && f.resourceType === 'user') return model.transitiveGroups(f.resourceId).has(norm(e.group));
-  return false;
+      if (u) {
+        if (u.userPrincipalName) keys.add(norm(u.userPrincipalName));
+        if (u.mail) keys.add(norm(u.mail));
+      }
+      if (groups.length) userGroups = model.transitiveGroups(f.resourceId);
+    } else if (f.resourceType === 'tenant' && tenantDomain) keys.add(tenantDomain);
+    const hits = new Set<number>();
+    for (const k of keys) for (const i of byResource.get(k) ?? []) hits.add(i);
+    if (userGroups) for (const i of groups) if (userGroups.has(norm(exemptions[i]!.group!))) hits.add(i);
+    return [...hits].sort((a, b) => a - b).map((i) => exemptions[i]!);
+  };
 }
 
 /**
@@ -123,14 +141,15 @@ export function applyExemptions(
   findings: readonly Finding[], config: TenantConfig, asOf: string, model: DirectoryModel,
 ): { findings: Finding[]; summary: ExemptionSummary } {
   const now = Date.parse(asOf);
+  const candidates = resourceIndex(config.exemptions, model);
   const isValid = (e: Exemption) => now < Date.parse(e.expires);
   let applied = 0;
   const out = findings.map((f) => {
     if (f.status !== 'unhealthy' || !config.exemptions.length) return f;
     const expired: Exemption[] = [];
     const outOfScope: string[] = [];
-    for (const e of config.exemptions) {
-      if (!coversRule(e, f.ruleId) || !matchesResource(e, f, model)) continue;
+    for (const e of candidates(f)) {
+      if (!coversRule(e, f.ruleId)) continue;
       if (!isValid(e)) {
         expired.push(e);
         continue;

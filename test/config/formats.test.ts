@@ -138,3 +138,15 @@ describe('--redact', () => {
     expect(redacted.findings.filter((f) => f.status === 'exempt')).toHaveLength(3);
   });
 });
+
+describe('the report contract', () => {
+  it('validateReport accepts the exemptions field, names a broken one, and still accepts reports without it', async () => {
+    const { validateReport } = await import('../../src/app/validate-report.js');
+    const copy = JSON.parse((await render('json', report)).text);
+    expect(() => validateReport(copy, 'r.json')).not.toThrow();
+    const { exemptions: _e, ...without } = copy;
+    expect(() => validateReport(without, 'r.json')).not.toThrow();
+    copy.exemptions.expiringSoon[0].expires = 5;
+    expect(() => validateReport(copy, 'r.json')).toThrow(/key "exemptions\.expiringSoon\[0\]\.expires"/);
+  });
+});
