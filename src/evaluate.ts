@@ -49,11 +49,11 @@ const NO_SIGN_IN_EVIDENCE: DataGap = { key: 'signIns', reason: 'no sign-in evide
 function prepare(snapshot: Snapshot, evidence: SignInEvidence | undefined, opts: ConfigOptions = {}): RuleContext {
   // A file written for another tenant must not silence this one's findings.
   if (opts.config) checkConfigTenant(opts.config, snapshot.tenant);
+  const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf);
   const model = new DirectoryModel(snapshot);
   const engine = prepareEngine(model);
   const coverage = new Map<string, UserCoverage>();
   for (const user of model.users) coverage.set(norm(user.id), evaluateUser(engine, user).coverage);
-  const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf);
   return { model, engine, coverage, ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}), ...(asOf ? { asOf } : {}) };
 }
 

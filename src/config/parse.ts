@@ -104,9 +104,7 @@ export function parseConfigText(text: string, file: string, opts: ParseConfigOpt
       const name = isScalar(k) ? String(k.value) : undefined;
       const keyPath = name === undefined ? path : path ? `${path}.${name}` : name;
       if (name === undefined || !isScalar(k) || typeof k.value !== 'string') fail(k, keyPath || undefined, 'a key must be a plain name');
-      if (!allowed.includes(name!)) {
-        fail(k, keyPath, `unknown key "${name}"${path ? '' : ''} (allowed: ${allowed.join(', ')})`);
-      }
+      if (!allowed.includes(name!)) fail(k, keyPath, `unknown key "${name}" (allowed: ${allowed.join(', ')})`);
       out.set(name!, pair);
     }
     return out;
