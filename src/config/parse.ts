@@ -87,7 +87,9 @@ export function parseConfigText(text: string, file: string, opts: ParseConfigOpt
   if (err) {
     const line = lineOf(err.pos[0]);
     const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError(`not valid YAML or JSON: ${first}`, file, line);
+    // a key written twice: name it (the text at the error's position is the second occurrence)
+    const dup = err.code === 'DUPLICATE_KEY' ? /^\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^:#\n]+?))\s*:/.exec(text.slice(err.pos[0]))?.slice(1).find((x) => x !== undefined) : undefined;
+    throw new InputError(`not valid YAML or JSON: ${first}`, file, line, dup || undefined);
   }
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {

@@ -109,7 +109,7 @@ describe('invalid configurations: exit 2 naming file, line and key', () => {
     ['missing version', 'breakGlassAccounts: [a@contoso.com]\n', 1, 'mfaguardConfig', /missing/],
     ['breakGlassAccounts not a list', 'mfaguardConfig: 1\nbreakGlassAccounts: a@contoso.com\n', 2, 'breakGlassAccounts', /expected a list/],
     ['a number where text is expected', base('    resource: 12\n    reason: r\n    expires: 2027-01-01\n'), 4, 'exemptions[0].resource', /expected a string/],
-    ['duplicate key', 'mfaguardConfig: 1\nmfaguardConfig: 1\n', 2, '', /not valid YAML or JSON/],
+    ['duplicate key', 'mfaguardConfig: 1\nmfaguardConfig: 1\n', 2, 'mfaguardConfig', /not valid YAML or JSON: Map keys must be unique/],
     ['YAML syntax error', 'mfaguardConfig: 1\nexemptions:\n  - rules: [azure-owner-mfa\n    resource: a\n', 0, '', /not valid YAML or JSON/],
   ];
   it.each(cases)('%s', (_name, text, line, key, message) => {
