@@ -92,13 +92,16 @@ const side = (c: ReportPrincipal['coverage'][Target] | undefined): CellSide | nu
 const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
   (a ?? []).length === (b ?? []).length && [...(a ?? [])].sort().every((x, i) => x === [...(b ?? [])].sort()[i]);
 
-/** The cells of a user that changed state, mechanisms or policies (a reason that only reads differently is not a change). */
+/**
+ * The cells of a user whose state or mechanisms changed. A different policy list or a reason that only
+ * reads differently (the same verdict through other policies) is not a change: it would bury the real ones.
+ */
 export function changedCells(a: ReportPrincipal | undefined, b: ReportPrincipal | undefined): CellChange[] {
   const out: CellChange[] = [];
   for (const t of TARGETS) {
     const x = a?.coverage?.[t];
     const y = b?.coverage?.[t];
-    if (x && y && x.state === y.state && sameList(x.mechanisms, y.mechanisms) && sameList(x.policies, y.policies)) continue;
+    if (x && y && x.state === y.state && sameList(x.mechanisms, y.mechanisms)) continue;
     if (!x && !y) continue;
     out.push({ target: t, before: side(x), after: side(y) });
   }

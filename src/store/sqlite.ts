@@ -122,7 +122,13 @@ export class StateStore {
    */
   static open(dir: string, opts: { create?: boolean; busyTimeoutMs?: number } = {}): StateStore {
     const path = join(dir, STATE_FILE);
-    if (opts.create !== false) mkdirSync(dir, { recursive: true });
+    if (opts.create !== false) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        throw new InputError(`cannot create the state store's directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, dir);
+      }
+    }
     let db: Database.Database;
     try {
       db = new Database(path, { fileMustExist: opts.create === false, timeout: opts.busyTimeoutMs ?? 30_000 });
