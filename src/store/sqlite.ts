@@ -55,7 +55,9 @@ export const MIGRATIONS: readonly string[] = [
      scan_id INTEGER NOT NULL REFERENCES scans(id), rule_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
      PRIMARY KEY (scan_id, rule_id, status)
    ) WITHOUT ROWID;
-   CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+   -- rowid order = insertion order: new blobs are appended, not split into a hash-ordered B-tree of
+   -- large rows (which made every scan's few changed blobs cost a page split each); the hash index is small
+   CREATE TABLE blobs (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
    CREATE TABLE items (
      tenant_id TEXT NOT NULL, kind INTEGER NOT NULL, key TEXT NOT NULL,
      first_scan INTEGER NOT NULL, last_scan INTEGER, hash TEXT NOT NULL,
