@@ -68,7 +68,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
   if (!result.live) {
     process.stderr.write('mfaguard: demo: the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator); scanning the bundled demo tenant offline\n');
   }
-  return finishScan(result, opts, state);
+  return finishScan(result, opts, state, logFormat === 'json');
 }
 
 export const demoCommand: Command = {

@@ -6,7 +6,7 @@ import { gateResult } from '../app/gate.js';
 import { SEVERITIES } from '../app/report.js';
 import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
-import { escapeControls, type Severity } from '../vocabulary.js';
+import { escapeControls, escapeJsonControls, type Severity } from '../vocabulary.js';
 import type { RenderOptions } from '../report/formats.js';
 import { reportTrends } from '../app/state.js';
 import { UsageError } from '../errors.js';
@@ -105,7 +105,7 @@ async function runScanCommand(argv: string[]): Promise<number> {
   // a live collection may go to a temporary directory: removed on Ctrl-C too
   const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
-  const code = await finishScan(result, gate, stateFromArgs(values));
+  const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);
 }
 
@@ -118,12 +118,18 @@ export interface ReportOptions {
 }
 
 /** Writes the outputs, notes missing collections, and turns the --fail-on gate into the exit code. */
-export async function finishScan(result: ScanResult, opts: ReportOptions, state?: string | false): Promise<number> {
+export async function finishScan(result: ScanResult, opts: ReportOptions, state?: string | false, jsonLog = false): Promise<number> {
   const { report, dataGaps } = result;
   // the HTML report charts the tenant's history when the store has some
   const trends = state !== false && opts.targets.some((t) => t.format.name === 'html') ? reportTrends(report.tenant.id, { state }) : undefined;
   await writeOutputs(report, opts.targets, opts.limit, trends ? { trends } : {});
-  if (result.recorded) process.stderr.write(`mfaguard: recorded as scan ${result.recorded.id} in ${escapeControls(result.recorded.path)}\n`);
+  if (result.recorded) {
+    const { id, tenantId, path } = result.recorded;
+    // under --log-format json every stderr line is a JSON object
+    process.stderr.write(jsonLog
+      ? escapeJsonControls(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'recorded', scanId: id, tenantId, path })) + '\n'
+      : `mfaguard: recorded as scan ${id} in ${escapeControls(path)}\n`);
+  }
   if (dataGaps.length) {
     process.stderr.write(`mfaguard: note: ${dataGaps.length} collection(s) missing (${dataGaps.map((g) => g.key).join(', ')}); verdicts that depend on them are "unknown"\n`);
   }

@@ -36,6 +36,14 @@ describe('scan records in the state store', () => {
     expect(both.stderr).toMatch(/--state DIR or --no-state, not both/);
   });
 
+  it('demo records too; under --log-format json the record line is a JSON object like every other stderr line', async () => {
+    const dir = tempDir();
+    const r = await mfaguard(['demo', '--quiet', '--log-format', 'json', '--state', dir, '--format', 'json', '--output', join(dir, 'r.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ level: 'info', event: 'recorded', scanId: 1, path: join(dir, 'state.db') });
+  });
+
   it('records by default in $MFAGUARD_STATE_DIR', async () => {
     const dir = tempDir();
     const r = await mfaguard(['scan', '--demo', '--format', 'json', '--output', join(dir, 'r.json')], { MFAGUARD_STATE_DIR: dir });
