@@ -109,6 +109,8 @@ describe('history, diff, trends', () => {
     // the same with scan ids, and with a saved report file as one side
     const ids = JSON.parse((await mfaguard(['diff', '1', '2', '--state', dir, '--format', 'json'])).stdout);
     expect(ids.counts).toEqual(d.counts);
+    const one = JSON.parse((await mfaguard(['diff', '1', '--state', dir, '--format', 'json'])).stdout); // A against the last scan
+    expect([one.from.scanId, one.to.scanId]).toEqual([1, 2]);
     const file = JSON.parse((await mfaguard(['diff', join(dir, 'scan-1.json'), '2', '--state', dir, '--format', 'json'])).stdout);
     expect(file.counts).toEqual(d.counts);
     expect(file.from.file).toBe(join(dir, 'scan-1.json'));
@@ -152,5 +154,23 @@ describe('history, diff, trends', () => {
     const single = tempDir();
     await mfaguard(['scan', '--demo', '--state', single, '--format', 'html', '--output', join(single, 'r.html')]);
     expect(readFileSync(join(single, 'r.html'), 'utf8')).not.toMatch(/class="trend-chart"/);
+  });
+});
+
+describe('hostile tenant names', () => {
+  it('history and trends show control and bidi characters escaped', async () => {
+    const dir = tempDir();
+    const t = JSON.parse(readFileSync(DEMO, 'utf8'));
+    t.tenant.displayName = 'Evil\u001b[2J\u202eCorp<img src=x>';
+    const path = join(dir, 'evil.json');
+    writeFileSync(path, JSON.stringify(t));
+    for (let i = 0; i < 2; i++) expect((await mfaguard(['scan', '--snapshot', path, '--state', dir, '--format', 'json', '--output', join(dir, 'r.json')])).code).toBe(0);
+    const table = (await mfaguard(['history', '--state', dir])).stdout;
+    expect(table).toContain('Evil\\x1b[2J\\u202eCorp');
+    expect(table).not.toMatch(/[\u001b\u202e]/);
+    const html = (await mfaguard(['trends', '--state', dir, '--format', 'html'])).stdout;
+    expect(html).not.toMatch(/[\u001b\u202e]|<img/);
+    const diff = (await mfaguard(['diff', '--state', dir])).stdout;
+    expect(diff).not.toMatch(/[\u001b\u202e]/);
   });
 });
