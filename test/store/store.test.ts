@@ -119,8 +119,9 @@ describe('recording', () => {
     }
     const first = sizes[0]!;
     const growth = sizes.at(-1)! - first;
-    // a full copy per scan would be 9 × first; a few changed items and their pages per scan is far less
-    expect(growth).toBeLessThan(first * 0.5);
+    // a full copy per scan would be 9 × first; measured: about 11 % of the first scan for all nine
+    // (a few changed items plus the B-tree pages they touch)
+    expect(growth).toBeLessThan(first * 0.25);
     const store = StateStore.open(dir);
     expect(store.listScans().length).toBe(10);
     expect(canonical(store.loadReport(10)!)).toBe(canonical(variant(base, 9, 0.005)));
