@@ -10,7 +10,8 @@
  *   scans         one row per recorded scan: tenant, collectedAt, generatedAt, recordedAt, tool version,
  *                 source, counts, the report's header (summary, data gaps, hygiene) and its rules' blob
  *   scan_counts   per scan, rule and finding status, the number of findings (history, trends)
- *   blobs         content-addressed JSON (sha-1 of the text): findings, principals, coverage, rule info
+ *   blobs         content-addressed JSON (128 bits of sha-1 of the text, base64url): findings, principals
+ *                 (their coverage cells in a blob of their own, shared by users with the same cells), rule info
  *   items         versions of each finding (kind 0, key rule + resource) and principal (kind 1, key user
  *                 id): the blob it had from `first_scan` to `last_scan` (NULL = still current). An item
  *                 unchanged since the previous scan costs nothing: disk grows with what changed.
