@@ -19,8 +19,8 @@
  *
  * Every recorded scan is one IMMEDIATE transaction (the write lock is taken before the previous state
  * is read, so two recorders never interleave), synchronous FULL (a committed scan survives a power cut
- * too; one fsync per scan is negligible), busy timeout 30 s (a 100k-user first recording holds the lock
- * a few seconds).
+ * too; one fsync per scan is negligible), busy timeout 180 s (a first recording holds the lock a few
+ * seconds at 100k users, about a minute at a million; readers never wait for it).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -134,7 +134,7 @@ export class StateStore {
     }
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: opts.create === false, timeout: opts.busyTimeoutMs ?? 30_000 });
+      db = new Database(path, { fileMustExist: opts.create === false, timeout: opts.busyTimeoutMs ?? 180_000 });
     } catch (err) {
       throw new InputError(`cannot open the state store: ${(err as Error).message}`, path);
     }
