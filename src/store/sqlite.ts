@@ -19,8 +19,8 @@
  *
  * Every recorded scan is one IMMEDIATE transaction (the write lock is taken before the previous state
  * is read, so two recorders never interleave), synchronous FULL (a committed scan survives a power cut
- * too; one fsync per scan is negligible), busy timeout 180 s (a first recording holds the lock a few
- * seconds at 100k users, about a minute at a million; readers never wait for it).
+ * too; one fsync per scan is negligible), busy timeout 180 s (a first recording holds the lock several
+ * seconds at 100k users, longer for larger tenants; readers never wait for it).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
