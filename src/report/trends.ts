@@ -66,7 +66,7 @@ export function trendChartSvg(t: Trends, status: FindingStatus = 'unhealthy', si
   if (t.scans.length < 2) return '';
   const series = t.rules.filter((r) => r.points.some((p) => p.counts[status] > 0));
   const { width, height } = size;
-  const left = 48, right = 190, top = 16, bottom = 36;
+  const left = 48, right = 240, top = 16, bottom = 36;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const index = new Map(t.scans.map((s, i) => [s.scanId, i]));
@@ -84,7 +84,7 @@ export function trendChartSvg(t: Trends, status: FindingStatus = 'unhealthy', si
   const labelEvery = Math.max(1, Math.ceil(t.scans.length / 8));
   t.scans.forEach((s, i) => {
     if (i % labelEvery && i !== t.scans.length - 1) return;
-    parts.push(`<text x="${x(i).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="#555">${escapeHtml(s.collectedAt.slice(0, 10))}</text>`);
+    parts.push(`<text x="${x(i).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="#555">#${s.scanId} ${escapeHtml(s.collectedAt.slice(0, 10))}</text>`);
   });
   series.forEach((r, n) => {
     const colour = COLOURS[n % COLOURS.length]!;
