@@ -20,6 +20,14 @@ export { RULES } from './rules/registry.js';
 export { InputError, UsageError } from './errors.js';
 export { packageVersion, TOOL_NAME } from './package.js';
 export { MemorySignInEvidence } from './evidence/memory.js';
+export {
+  defaultStateDir, diffScans, history, openStateStore, recordScan, reportTrends, resolveStateDir, trends,
+  type DiffOptions, type HistoryOptions, type HistoryResult, type RecordScanOptions, type RecordedScan, type StateLocation, type TrendsOptions,
+} from './app/state.js';
+export { StateStore, type RecordStats, type ScanRecord, type TenantRecord } from './store/sqlite.js';
+export { CHANGE_KINDS, changeKind, diffReports, type ChangeKind, type CellChange, type FindingChange, type PrincipalChange, type ReportDiff } from './report/diff.js';
+export { DIFF_FORMATS, renderDiff, type DiffFormat } from './report/diff-formats.js';
+export { TREND_FORMATS, renderTrends, trendChartSvg, type Trends, type RuleTrend, type TrendPoint, type TrendFormat } from './report/trends.js';
 
 export type { Format, RenderOptions } from './report/formats.js';
 export type { Report, ReportPrincipal, ReportRuleInfo } from './report/report.js';

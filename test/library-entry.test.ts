@@ -65,7 +65,7 @@ it('mfaguard demo without the developer kit scans the bundled tenant offline, wi
   await cp(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   await symlink(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   const out = join(dir, 'demo.json');
-  const { stderr } = await run(process.execPath, [join(pkg, 'bin', 'mfaguard.js'), 'demo', '--format', 'json', '--output', out], { env: { ...process.env, NO_COLOR: '1' } });
+  const { stderr } = await run(process.execPath, [join(pkg, 'bin', 'mfaguard.js'), 'demo', '--no-state', '--format', 'json', '--output', out], { env: { ...process.env, NO_COLOR: '1' } });
   expect(stderr).toBe('mfaguard: demo: the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator); scanning the bundled demo tenant offline\n');
   const report = JSON.parse(await readFile(out, 'utf8')) as { tenant: { displayName: string }; findings: unknown[] };
   expect(report.tenant.displayName).toBe('Northwind Traders');

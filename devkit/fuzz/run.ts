@@ -50,7 +50,7 @@ export interface Corpus {
 
 export async function loadCorpus(): Promise<Corpus> {
   const snapshot = JSON.parse(await readFile(demoSnapshotPath(), 'utf8')) as Record<string, unknown>;
-  const { report } = await scan({ source: { snapshot: snapshot as never }, now: new Date('2026-11-01T00:00:00Z') });
+  const { report } = await scan({ source: { snapshot: snapshot as never }, now: new Date('2026-11-01T00:00:00Z'), state: false });
   const chunks: string[] = [];
   const json = FORMATS.find((f) => f.name === 'json')!;
   await renderReport(report, json, async (c) => void chunks.push(String(c)));
@@ -184,7 +184,7 @@ export async function runCase(corpus: Corpus, target: FuzzTarget, input: string)
     }
     const report = target === 'report' ? await readReport(input)
       : target === 'reportLines' ? await loadReportByLines(input)
-      : (await scan({ source: { path: input }, now: new Date('2026-11-01T00:00:00Z') })).report;
+      : (await scan({ source: { path: input }, now: new Date('2026-11-01T00:00:00Z'), state: false })).report;
     const views = target === 'report' || target === 'reportLines' ? [report, redactSavedReport(report)] : [report];
     for (const r of views) for (const format of FORMATS) await renderReport(r, format, discard, { explainers: corpus.explainers, limit: 25 });
     return { outcome: 'ok' };

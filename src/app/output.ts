@@ -60,7 +60,7 @@ export function bufferedSink(raw: (chunk: Buffer) => Promise<void>): { write: Si
  */
 export async function renderReport(report: Report, format: Format, sink: Sink, opts: Partial<RenderOptions> = {}): Promise<void> {
   const explainers = opts.explainers ?? (format.showsExplainers ? await loadExplainers(report.rules.map((r) => r.id)) : undefined);
-  await format.render(report, sink, { color: opts.color ?? false, limit: opts.limit ?? DEFAULT_LIST_LIMIT, ...(explainers ? { explainers } : {}) });
+  await format.render(report, sink, { color: opts.color ?? false, limit: opts.limit ?? DEFAULT_LIST_LIMIT, ...(explainers ? { explainers } : {}), ...(opts.trends ? { trends: opts.trends } : {}) });
 }
 
 /**

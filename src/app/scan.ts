@@ -11,6 +11,7 @@ import { parseAsOf } from '../config/parse.js';
 import { resolveConfig } from './config.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
+import { recordScan, resolveStateDir, type RecordedScan } from './state.js';
 
 /** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
 export interface LiveSource {
@@ -37,6 +38,14 @@ export interface ScanOptions {
   config?: TenantConfig | string | undefined;
   /** The instant exemption expiry is judged at (a Date, or a date / date-time in text; default: `now`). */
   asOf?: Date | string | undefined;
+  /**
+   * Record the report in the local state store (history, diff, trends): a directory, `false` for no
+   * recording, or undefined for the default (`$MFAGUARD_STATE_DIR`, else the user's data directory).
+   * Failing to record in a directory the caller named is an error; in the default one, a warning.
+   */
+  state?: string | false;
+  /** The `source` label stored with the scan (default: snapshot, demo, memory or live, from `source`). */
+  stateSource?: string;
 }
 
 export interface ScanResult {
@@ -48,6 +57,8 @@ export interface ScanResult {
   dataGaps: DataGap[];
   /** The live collection's statistics, when the source was `{ collect }`. */
   collection?: CollectResult;
+  /** Where the report was recorded in the state store (absent with `state: false` or when recording failed with a warning). */
+  recorded?: RecordedScan;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -85,5 +96,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const { model } = evaluation;
     report = redactReport(report, pseudonymTable(model.users.map((u) => ({ id: u.id, emails: model.emailsOf(u) }))));
   }
-  return { report, evaluation, warnings: loaded.warnings, dataGaps: report.dataGaps, ...(collection ? { collection } : {}) };
+  const warnings = [...loaded.warnings];
+  let recorded: RecordedScan | undefined;
+  if (opts.state !== false) {
+    const label = opts.stateSource ?? ('collect' in source ? 'live' : 'demo' in source ? 'demo' : 'snapshot' in source ? 'memory' : 'snapshot');
+    try {
+      recorded = recordScan({ report, source: label, state: opts.state });
+    } catch (err) {
+      if (resolveStateDir({ state: opts.state }).explicit) throw err;
+      const message = `the scan was not recorded in the state store (${(err as Error).message}); --no-state to skip recording`;
+      warnings.push(message);
+      opts.onWarning?.(message);
+    }
+  }
+  return { report, evaluation, warnings, dataGaps: report.dataGaps, ...(collection ? { collection } : {}), ...(recorded ? { recorded } : {}) };
 }

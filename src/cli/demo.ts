@@ -6,8 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
 import { printWarning, withTempCleanupOnSignal } from './output.js';
-import { REPORT_OUTPUT_OPTIONS, finishScan, reportOptions } from './scan.js';
 import { CONFIG_ARG_OPTIONS, configOptions } from './config.js';
+import { REPORT_OUTPUT_OPTIONS, STATE_ARG_OPTIONS, STATE_OPTIONS_HELP, finishScan, reportOptions, stateFromArgs } from './scan.js';
 import type { Command } from './command.js';
 
 const DEMO_HELP = `Usage: mfaguard demo [options]
@@ -28,6 +28,7 @@ of the repository (devkit/emulator); an installed package scans the bundled tena
   --save-snapshot DIR    keep the collected snapshot in DIR
   --log-format FMT       collector logs: text (default) or json
   --quiet                no collector progress
+${STATE_OPTIONS_HELP}
 
 Exit codes: 0 ok, 1 --fail-on gate failed, 2 usage or input error (also an output that cannot be
 written), 3 internal error.`;
@@ -39,6 +40,7 @@ const DEMO_OPTIONS = {
   'save-snapshot': { type: 'string' },
   'log-format': { type: 'string' },
   quiet: { type: 'boolean' },
+  ...STATE_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -55,6 +57,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
 
   const opts = reportOptions(values, [values['save-snapshot']]);
   const cfg = await configOptions(values, { demo: true });
+  const state = stateFromArgs(values);
   const text = !values.quiet && logFormat === 'text';
   const result = await withTempCleanupOnSignal(() => runDemo({
     faults,
@@ -65,6 +68,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
     redact: !!values.redact,
     ...cfg,
     onWarning: printWarning,
+    ...(state === undefined ? {} : { state }),
     onEmulatorStarted: (emu) => {
       if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);
     },
@@ -72,7 +76,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
   if (!result.live) {
     process.stderr.write('mfaguard: demo: the emulator is not part of this installation (it ships with a clone of the repository, in devkit/emulator); scanning the bundled demo tenant offline\n');
   }
-  return finishScan(result, opts);
+  return finishScan(result, opts, state, logFormat === 'json');
 }
 
 export const demoCommand: Command = {

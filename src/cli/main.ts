@@ -7,13 +7,16 @@ import { reportCommand } from './report.js';
 import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
 import { exemptCommand } from './exempt.js';
+import { historyCommand } from './history.js';
+import { diffCommand } from './diff.js';
+import { trendsCommand } from './trends.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, exemptCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure

@@ -6,7 +6,9 @@ import { gateResult } from '../app/gate.js';
 import { SEVERITIES } from '../app/report.js';
 import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
-import type { Severity } from '../vocabulary.js';
+import { escapeControls, escapeJsonControls, type Severity } from '../vocabulary.js';
+import type { RenderOptions } from '../report/formats.js';
+import { reportTrends } from '../app/state.js';
 import { UsageError } from '../errors.js';
 import { demoSnapshotPath } from '../package.js';
 import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config.js';
@@ -14,6 +16,25 @@ import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
 import type { Command } from './command.js';
+
+const stateOption = (state: string | false | undefined) => (state === undefined ? {} : { state });
+
+/** Recording in the state store (scan, demo): read by stateFromArgs(). */
+export const STATE_ARG_OPTIONS = {
+  state: { type: 'string' },
+  'no-state': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const STATE_OPTIONS_HELP = `  --state DIR           record the scan in the state store in DIR (default $MFAGUARD_STATE_DIR, else
+                        $XDG_DATA_HOME/mfaguard, ~/.local/share/mfaguard, %LOCALAPPDATA%\\mfaguard on Windows);
+                        the scan's id is printed on stderr ("mfaguard history", "mfaguard diff")
+  --no-state            do not record the scan`;
+
+/** `--state DIR` / `--no-state` → ScanOptions.state. */
+export function stateFromArgs(values: { state?: string | undefined; 'no-state'?: boolean | undefined }): string | false | undefined {
+  if (values['no-state'] && values.state !== undefined) throw new UsageError('give --state DIR or --no-state, not both');
+  return values['no-state'] ? false : values.state;
+}
 
 const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
 
@@ -31,6 +52,7 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
 ${CONFIG_OPTIONS_HELP}
+${STATE_OPTIONS_HELP}
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -57,6 +79,7 @@ const SCAN_OPTIONS = {
   ...REPORT_OUTPUT_OPTIONS,
   ...CONFIG_ARG_OPTIONS,
   'save-snapshot': { type: 'string' },
+  ...STATE_ARG_OPTIONS,
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -83,11 +106,12 @@ async function runScanCommand(argv: string[]): Promise<number> {
     ...cfg,
     redact: !!values.redact,
     onWarning: printWarning,
+    ...stateOption(stateFromArgs(values)),
   };
   // a live collection may go to a temporary directory: removed on Ctrl-C too
   const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
-  const code = await finishScan(result, gate);
+  const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);
 }
 
@@ -100,9 +124,18 @@ export interface ReportOptions {
 }
 
 /** Writes the outputs, notes missing collections, and turns the --fail-on gate into the exit code. */
-export async function finishScan(result: ScanResult, opts: ReportOptions): Promise<number> {
+export async function finishScan(result: ScanResult, opts: ReportOptions, state?: string | false, jsonLog = false): Promise<number> {
   const { report, dataGaps } = result;
-  await writeOutputs(report, opts.targets, opts.limit);
+  // the HTML report charts the tenant's history when the store has some
+  const trends = state !== false && opts.targets.some((t) => t.format.name === 'html') ? reportTrends(report.tenant.id, { state }) : undefined;
+  await writeOutputs(report, opts.targets, opts.limit, trends ? { trends } : {});
+  if (result.recorded) {
+    const { id, tenantId, path } = result.recorded;
+    // under --log-format json every stderr line is a JSON object
+    process.stderr.write(jsonLog
+      ? escapeJsonControls(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'recorded', scanId: id, tenantId, path })) + '\n'
+      : `mfaguard: recorded as scan ${id} in ${escapeControls(path)}\n`);
+  }
   if (dataGaps.length) {
     process.stderr.write(`mfaguard: note: ${dataGaps.length} collection(s) missing (${dataGaps.map((g) => g.key).join(', ')}); verdicts that depend on them are "unknown"\n`);
   }
@@ -137,8 +170,8 @@ export function outputTargets(formatArgs: string[] | undefined, outputArgs: stri
  * temporary file beside it, then standard output is written, and only then are the files renamed into
  * place. A failure anywhere (a full disk, a permission) leaves every target untouched.
  */
-export async function writeOutputs(report: Report, targets: OutputTarget[], limit: number): Promise<void> {
-  const render = (t: OutputTarget, color: boolean) => (write: Sink) => renderReport(report, t.format, write, { color, limit });
+export async function writeOutputs(report: Report, targets: OutputTarget[], limit: number, extra: Partial<RenderOptions> = {}): Promise<void> {
+  const render = (t: OutputTarget, color: boolean) => (write: Sink) => renderReport(report, t.format, write, { ...extra, color, limit });
   const files = targets.filter((t) => t.output && t.output !== '-').map((t) => ({ path: t.output!, produce: render(t, false) }));
   const stdout = targets.find((t) => !t.output || t.output === '-');
   await withTempCleanupOnSignal(() => writeFilesTogether(files, stdout ? () => toStdout(render(stdout, useColor(process.stdout))) : undefined));

@@ -13,6 +13,7 @@ import { writeSarif } from './sarif.js';
 import { writeOcsf } from './ocsf.js';
 import { writeMarkdown } from './markdown.js';
 import type { Explainers } from './explainers.js';
+import type { Trends } from './trends.js';
 
 export interface RenderOptions {
   /** ANSI colour allowed (terminal output only). */
@@ -21,6 +22,8 @@ export interface RenderOptions {
   limit: number;
   /** Rule explainers the HTML and Markdown reports show per rule (loadExplainers); none when absent. */
   explainers?: Explainers;
+  /** The tenant's recorded history (state store): the HTML report charts it. */
+  trends?: Trends;
 }
 
 export interface Format {

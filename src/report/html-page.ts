@@ -4,6 +4,7 @@
  * "accounts to fix" cards, the empty list and drill-down shells the client script fills, and the
  * footer. Readable and printable without script. The data blocks are html.ts's concern.
  */
+import { trendChartSvg, type Trends } from './trends.js';
 import { createHash } from 'node:crypto';
 import {
   FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, SEVERITY_RANK, STATUS_COLUMNS, STATES, STATE_HELP, STATE_LABELS, TARGETS, TARGET_HINTS, TARGET_LABELS, TARGET_NAMES, isHealthy, severityCounts,
@@ -95,7 +96,7 @@ function aboutRule(explainers: Explainers | undefined, ruleId: string): string {
   return markdown === undefined ? '' : `<details class="explainer"><summary>About this rule / how to fix</summary><div class="xbody">${explainerHtml(markdown)}</div></details>`;
 }
 
-export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlStats, explainers: Explainers | undefined): string {
+export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlStats, explainers: Explainers | undefined, trends?: Trends): string {
   const about = rules.map((r) => aboutRule(explainers, r.id));
   const t = report.tenant;
   const tenantName = t.displayName ?? t.id;
@@ -195,7 +196,16 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
     h.push(`<tr data-rule="${escapeHtml(s.rule.id)}"><th scope="row"><span class="title">${escapeHtml(s.rule.title)}</span><span class="rid">${escapeHtml(s.rule.id)}</span></th><td>${sevBadge(s.rule.severity)}</td><td><div class="scorebar"><div class="track"><div class="fill ${scoreClass(s.score)}" style="width:${((s.score ?? 0) * 100).toFixed(1)}%"></div></div><span class="pct">${pctText(s.score)}</span></div></td>${SCORE_COLUMNS.map(cnt).join('')}</tr>\n`);
   });
   h.push(`</tbody></table></div></div>
-</section>
+`);
+  // Trend over the recorded scans (state store), inline SVG: only when there is history
+  const chart = trends ? trendChartSvg(trends) : '';
+  if (chart) {
+    h.push(`<div class="panel" id="trends">
+<div class="section-head"><h3>Trend: unhealthy findings per rule</h3><p>Over the last ${num(trends!.scans.length)} recorded scans of this tenant (mfaguard history).</p></div>
+<div class="table-wrap">${chart}</div></div>
+`);
+  }
+  h.push(`</section>
 `);
 
   // Accounts to fix, per rule

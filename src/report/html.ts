@@ -45,7 +45,7 @@ type EncodedCell = [number, string[], string[], number, [number, string[]] | 0];
 
 
 /** `opts.explainers`: shown per rule in the rule cards and the drill-down (the rest of RenderOptions is for terminals). */
-export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<RenderOptions, 'explainers'> = {}): Promise<void> {
+export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<RenderOptions, 'explainers' | 'trends'> = {}): Promise<void> {
   const out = chunked(write);
   const strings = new Interner();
   const rules: ReportRuleInfo[] = [...report.rules];
@@ -147,7 +147,7 @@ export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<R
   };
   await out.push(`<script type="application/json" id="mfaguard-meta">${scriptJson(meta)}</script>\n`);
 
-  await out.push(pageBody(report, rules, stats, opts.explainers));
+  await out.push(pageBody(report, rules, stats, opts.explainers, opts.trends));
   await out.push(`<script>${HTML_CLIENT_JS}</script>\n</body>\n</html>\n`);
   await out.flush();
 }

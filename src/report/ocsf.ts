@@ -25,6 +25,7 @@ import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
+import type { ChangeKind, ReportDiff } from './diff.js';
 import { escapeJsonControls, type Severity } from '../vocabulary.js';
 
 export const OCSF_VERSION = '1.3.0';
@@ -58,20 +59,58 @@ export async function writeOcsf(report: Report, write: Sink): Promise<void> {
   await out.flush();
 }
 
-function detectionFinding(report: Report, f: Finding, rule: ReportRuleInfo | undefined, time: number, collected: number | undefined, version: string): Record<string, unknown> {
+/**
+ * OCSF events for a diff (`mfaguard diff --format ocsf`): only what changed state, so a SIEM that has the
+ * earlier scan's events gets updates instead of everything again. Same finding_info.uid as writeOcsf:
+ *   new, regressed, exemption expired → activity 1 Create, status_id 1 New
+ *   fixed                             → activity 3 Close,  status_id 4 Resolved
+ *   newly exempt                      → activity 2 Update, status_id 3 Suppressed
+ * Unknown transitions are data gaps, not detections: not emitted (as in writeOcsf).
+ */
+export async function writeOcsfDiff(diff: ReportDiff, write: Sink): Promise<void> {
+  const rules = new Map<string, ReportRuleInfo>();
+  for (const r of diff.rules) rules.set(r.id, r);
+  const generated = epochMs(diff.to.generatedAt) ?? Date.now();
+  const collected = epochMs(diff.to.collectedAt);
+  const ctx = { tenant: diff.tenant, snapshotCollectedAt: diff.to.collectedAt };
+  const version = toolVersion();
+  const out = chunked(write);
+  for (const [i, c] of diff.changes.entries()) {
+    const event = DIFF_EVENT[c.kind];
+    if (!event) continue;
+    const f = diff.findingsForEvents[i]!;
+    await out.push(escapeJsonControls(JSON.stringify(detectionFinding(ctx, f, rules.get(f.ruleId), generated, collected, version, { ...event, change: c.kind }))) + '\n');
+  }
+  await out.flush();
+}
+
+interface EventKind { activity: number; activityName: string; status: number; statusName: string; change?: ChangeKind }
+const DIFF_EVENT: Partial<Record<ChangeKind, EventKind>> = {
+  new: { activity: ACTIVITY_CREATE, activityName: 'Create', status: 1, statusName: 'New' },
+  regressed: { activity: ACTIVITY_CREATE, activityName: 'Create', status: 1, statusName: 'New' },
+  exemptionExpired: { activity: ACTIVITY_CREATE, activityName: 'Create', status: 1, statusName: 'New' },
+  fixed: { activity: 3, activityName: 'Close', status: 4, statusName: 'Resolved' },
+  newlyExempt: { activity: 2, activityName: 'Update', status: 3, statusName: 'Suppressed' },
+};
+const CREATE_NEW: EventKind = { activity: ACTIVITY_CREATE, activityName: 'Create', status: 1, statusName: 'New' };
+
+function detectionFinding(
+  report: Pick<Report, 'tenant' | 'snapshotCollectedAt'>, f: Finding, rule: ReportRuleInfo | undefined, time: number, collected: number | undefined, version: string,
+  kind: EventKind = CREATE_NEW,
+): Record<string, unknown> {
   const sev = SEVERITY[f.severity] ?? { id: 0, name: 'Unknown' };
   const t = report.tenant;
   const title = rule?.title ?? f.ruleId;
   return {
     ...DETECTION_FINDING,
-    activity_id: ACTIVITY_CREATE,
-    activity_name: 'Create',
-    type_uid: DETECTION_FINDING.class_uid * 100 + ACTIVITY_CREATE,
-    type_name: 'Detection Finding: Create',
+    activity_id: kind.activity,
+    activity_name: kind.activityName,
+    type_uid: DETECTION_FINDING.class_uid * 100 + kind.activity,
+    type_name: `Detection Finding: ${kind.activityName}`,
     severity_id: sev.id,
     severity: sev.name,
-    status_id: 1,
-    status: 'New',
+    status_id: kind.status,
+    status: kind.statusName,
     confidence_id: 3,
     confidence: 'High',
     time,
@@ -106,6 +145,7 @@ function detectionFinding(report: Report, f: Finding, rule: ReportRuleInfo | und
         tenantId: t.id,
         snapshotCollectedAt: report.snapshotCollectedAt,
         evidence: f.evidence,
+        ...(kind.change ? { change: kind.change } : {}),
       },
     },
   };

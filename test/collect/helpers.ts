@@ -26,16 +26,20 @@ export function childEnv(emu: Emu): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Scans record in the state store: keep the test's temporary one (vitest.config.ts) even in a minimal environment. */
+const withStateDir = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  env.MFAGUARD_STATE_DIR || !process.env.MFAGUARD_STATE_DIR ? env : { ...env, MFAGUARD_STATE_DIR: process.env.MFAGUARD_STATE_DIR };
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: withStateDir(env), maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: withStateDir(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   child.stdout!.resume();
