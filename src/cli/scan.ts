@@ -8,6 +8,7 @@ import type { Report } from '../report/report.js';
 import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import type { Severity } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
+import { logAnalyticsEvidence } from '../app/log-analytics.js';
 import { demoSnapshotPath } from '../package.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
@@ -29,6 +30,12 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --allow-unknown       with --fail-on: let unknown verdicts pass the gate
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
+  --log-analytics WORKSPACE_ID
+                        sign-in evidence from a Log Analytics workspace: the analyses run there as KQL
+                        over SigninLogs and AADNonInteractiveUserSignInLogs, only aggregates come back
+                        (signs in with --auth, --client-id, --cloud, --authority-host, --ca-file)
+  --log-analytics-endpoint URL
+                        Log Analytics query API origin (default the cloud's, e.g. https://api.loganalytics.io)
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -54,6 +61,8 @@ const SCAN_OPTIONS = {
   demo: { type: 'boolean' },
   ...REPORT_OUTPUT_OPTIONS,
   'save-snapshot': { type: 'string' },
+  'log-analytics': { type: 'string' },
+  'log-analytics-endpoint': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -68,21 +77,37 @@ async function runScanCommand(argv: string[]): Promise<number> {
 
   const live = values.tenant !== undefined;
   if (!live) {
-    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    // the sign-in flags also serve --log-analytics
+    const signInFlags = values['log-analytics'] !== undefined ? LOG_ANALYTICS_SIGN_IN_FLAGS : [];
+    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined && !signInFlags.includes(k));
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
+  if (values['log-analytics-endpoint'] !== undefined && values['log-analytics'] === undefined) throw new UsageError('--log-analytics-endpoint needs --log-analytics WORKSPACE_ID');
+  const evidence = values['log-analytics'] !== undefined ? await logAnalyticsEvidenceFromArgs(values) : undefined;
   const options = {
     source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),
     redact: !!values.redact,
     onWarning: printWarning,
+    ...(evidence ? { evidence } : {}),
   };
   // a live collection may go to a temporary directory: removed on Ctrl-C too
   const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate);
   return code || (incomplete ? 1 : 0);
+}
+
+const LOG_ANALYTICS_SIGN_IN_FLAGS = ['auth', 'client-id', 'cloud', 'authority-host', 'ca-file'];
+
+/** `--log-analytics` evidence, signed in like live collection (collectOptionsFrom validates the shared flags). */
+async function logAnalyticsEvidenceFromArgs(values: Parameters<typeof collectOptionsFrom>[0] & { 'log-analytics'?: string | undefined; 'log-analytics-endpoint'?: string | undefined }) {
+  const c = collectOptionsFrom(values);
+  return logAnalyticsEvidence({
+    workspaceId: values['log-analytics']!, auth: c.auth, tenant: values.tenant, clientId: c.clientId, cloud: c.cloud, authorityHost: c.authorityHost,
+    endpoint: values['log-analytics-endpoint'], ca: c.ca,
+  });
 }
 
 /** What `scan`, `report` and `demo` do with a report: where it goes, and the --fail-on gate. */

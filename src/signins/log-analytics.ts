@@ -11,7 +11,7 @@
  * two partitions) and the partitions' rows are concatenated. That is the "paging" of this API.
  */
 import type { TokenCredential } from '@azure/identity';
-import { LogsQueryResultStatus, type LogsQueryClient, type LogsTable } from '@azure/monitor-query-logs';
+import type { LogsQueryClient, LogsTable } from '@azure/monitor-query-logs';
 import { CLOUDS } from '../azure/clouds.js';
 import { backoffMs, RateFamily, retryAfterMs } from '../azure/rate-budget.js';
 import { rateLimitFamily, type FamilyLimits } from '../azure/rate-limits.js';
@@ -141,7 +141,7 @@ export class LogAnalyticsSignInEvidence extends PartEvidence {
         release();
       }
       let table: LogsTable | undefined;
-      if (result.status === LogsQueryResultStatus.PartialFailure) {
+      if (result.status === 'PartialFailure') {
         const detail = JSON.stringify(result.partialError);
         if (TRUNCATED.test(detail)) {
           this.opts.onQuery?.({ name, ...(partition ? { partition } : {}), status: 'truncated' });

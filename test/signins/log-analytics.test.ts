@@ -19,6 +19,8 @@ import { LogAnalyticsQueryError, LogAnalyticsSignInEvidence, type LogAnalyticsEv
 import { RateFamily } from '../../src/azure/rate-budget.js';
 import { rateLimitFamily } from '../../src/azure/rate-limits.js';
 import { tenant } from '../emulator/helpers.js';
+import { logAnalyticsEvidence } from '../../src/app/log-analytics.js';
+import { UsageError } from '../../src/errors.js';
 import { evidenceCalls } from '../helpers/evidence-calls.js';
 import { generateSignInRows } from '../helpers/signin-rows.js';
 
@@ -105,6 +107,18 @@ describe('Log Analytics evidence through the emulator', () => {
     const graphScoped = new LogAnalyticsSignInEvidence({ ...(evidence as unknown as { opts: LogAnalyticsEvidenceOptions }).opts, scope: 'https://graph.microsoft.com/.default' });
     await expect(graphScoped.toolVersions()).rejects.toThrow(/HTTP 401/);
     expect(emu.logAnalyticsStats().queries).toBe(0);
+  });
+
+  it('logAnalyticsEvidence signs in like live collection (client secret from the environment) and queries the workspace', async () => {
+    const rows = generateSignInRows(47);
+    const { emu } = await setup(rows);
+    const ev = await logAnalyticsEvidence({
+      workspaceId: WORKSPACE, auth: 'client-secret', tenant: emu.tenantId, clientId: emu.clientId, authorityHost: emu.authorityHost,
+      endpoint: emu.logAnalyticsUrl, ca: [emu.ca!], env: { AZURE_CLIENT_SECRET: emu.clientSecret },
+    });
+    expect(await ev.toolVersions()).toEqual(await MemorySignInEvidence.fromRows(rows).toolVersions());
+    await expect(logAnalyticsEvidence({ workspaceId: 'my-workspace' })).rejects.toThrow(UsageError);
+    await expect(logAnalyticsEvidence({ workspaceId: WORKSPACE, auth: 'client-secret', env: {} })).rejects.toThrow(UsageError);
   });
 
   it('the emulator refuses KQL that is not the product\'s own rendering', async () => {
