@@ -24,6 +24,8 @@ export interface LogAnalyticsSourceOptions {
   /** A credential instead of `auth` (library callers, tests). */
   credential?: TokenCredential | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Ask the workspace for the evidence window first (default true): wrong credentials, workspace or access fail here, before any rule runs. */
+  probe?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,7 +46,16 @@ export async function logAnalyticsEvidence(opts: LogAnalyticsSourceOptions): Pro
     if (err instanceof AuthConfigError) throw new UsageError(err.message);
     throw err;
   }
-  return new LogAnalyticsSignInEvidence({
+  const evidence = new LogAnalyticsSignInEvidence({
     workspaceId: opts.workspaceId, credential, endpoint: endpoints.logAnalytics, scope: endpoints.logAnalyticsScope, ...(opts.ca?.length ? { ca: opts.ca } : {}),
   });
+  if (opts.probe !== false) {
+    try {
+      await evidence.window();
+    } catch (err) {
+      // sign-in refused, no access, no such workspace: the user's to fix, named before any rule runs
+      throw new UsageError(`--log-analytics: cannot query workspace ${opts.workspaceId}: ${(err as Error).message}`);
+    }
+  }
+  return evidence;
 }

@@ -33,7 +33,8 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --log-analytics WORKSPACE_ID
                         sign-in evidence from a Log Analytics workspace: the analyses run there as KQL
                         over SigninLogs and AADNonInteractiveUserSignInLogs, only aggregates come back
-                        (signs in with --auth, --client-id, --cloud, --authority-host, --ca-file)
+                        (signs in with --auth, --client-id, --cloud, --authority-host, --ca-file; the tenant
+                        is AZURE_TENANT_ID, or --tenant when collecting live)
   --log-analytics-endpoint URL
                         Log Analytics query API origin (default the cloud's, e.g. https://api.loganalytics.io)
 

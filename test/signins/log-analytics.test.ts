@@ -118,6 +118,8 @@ describe('Log Analytics evidence through the emulator', () => {
     });
     expect(await ev.toolVersions()).toEqual(await MemorySignInEvidence.fromRows(rows).toolVersions());
     await expect(logAnalyticsEvidence({ workspaceId: 'my-workspace' })).rejects.toThrow(UsageError);
+    const unknown = logAnalyticsEvidence({ workspaceId: '99999999-9999-4999-8999-999999999999', credential: (ev as unknown as { opts: LogAnalyticsEvidenceOptions }).opts.credential, endpoint: emu.logAnalyticsUrl, ca: [emu.ca!] });
+    await expect(unknown).rejects.toThrow(/cannot query workspace 9999.*HTTP 404/);
     await expect(logAnalyticsEvidence({ workspaceId: WORKSPACE, auth: 'client-secret', env: {} })).rejects.toThrow(UsageError);
   });
 
