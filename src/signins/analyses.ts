@@ -3,10 +3,10 @@
  * sign-ins (predicates), grouped by what, aggregated how. `sql.ts` renders a definition to DuckDB SQL
  * over the `signins` table, `kql.ts` to KQL over `SigninLogs` ∪ `AADNonInteractiveUserSignInLogs`; both
  * bring back only the aggregate rows, and `finish*` (below) turns them into the port's answers, the same
- * TypeScript for both paths. Where an answer is not a pure aggregate (the `scheduled` signal, version
- * ordering, "first N by time", first-appearance order) the definition pushes down a reduced aggregate
- * (per user × day × minute of day; per version; the N earliest rows per group) and the finish does the
- * rest. Meanings are those of MemorySignInEvidence (src/evidence/memory.ts), the reference the
+ * TypeScript for both paths. Where an answer is not a plain GROUP BY, the definition says what to
+ * push down instead: the `scheduled` signal as a ring-window aggregate (only the matching users come
+ * back); version order as one row per version (numeric order is finished here); samples as the N
+ * earliest rows per group; first-appearance order from each value's first time. Meanings are those of MemorySignInEvidence (src/evidence/memory.ts), the reference the
  * differential tests compare against.
  */
 import { comparePivotRows } from '../evidence/memory.js';
@@ -82,12 +82,31 @@ export interface FirstNPart {
   value: Col;
 }
 
-export type Part = AggregatePart | FirstNPart;
+/**
+ * Groups (`by`) having ≥ `minDistinct` distinct `distinct` values within some window of `width`
+ * consecutive `position` values on a ring of `period` (the `scheduled` signal: ≥ 5 distinct UTC days
+ * within ± 5 minutes of one time of day, midnight wrapping). Rendered as distinct points, each expanded
+ * to the `width + 1` window starts that contain it, counted per start: a pure aggregate, so only the
+ * matching groups come back. (A window of a point-anchored sweep, as in the reference, always starts
+ * at some whole minute, and every whole-minute window is inside one such sweep window: the same answer.)
+ */
+export interface RingWindowPart {
+  kind: 'ringWindow';
+  where: Pred[];
+  by: Col[];
+  position: Col;
+  distinct: Col;
+  width: number;
+  period: number;
+  minDistinct: number;
+}
+
+export type Part = AggregatePart | FirstNPart | RingWindowPart;
 
 /** The name of every analysis (and so of every query the product sends); `// mfaguard:<name>` tags the KQL. */
 export type AnalysisName =
   | 'window' | 'userAppSignIns' | 'legacyClientSignIns' | 'toolVersions'
-  | 'automation.users' | 'automation.points' | 'automation.agents' | 'automation.ips' | 'automation.samples'
+  | 'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples'
   | 'singleFactor' | 'singleFactor.samples' | 'pivot';
 
 /** Everything that parameterises a query: the port's query plus the method's own options. */
@@ -95,6 +114,12 @@ export interface AnalysisParams extends EvidenceQuery, WorkbookFilters {
   apps?: 'mandatoryMfa' | 'all';
   by?: PivotDimension;
 }
+
+/** Automation heuristics of spec/signins.md (`user-automation-account`). */
+const MINUTES_PER_DAY = 1440;
+const NON_INTERACTIVE_ONLY_MIN = 5;
+const SCHEDULED_MIN_DAYS = 5;
+const SCHEDULED_TOLERANCE_MIN = 5;
 
 /** The column whose value partitions a query (by hash) when its result could exceed a row cap. */
 export const PARTITION_COL: Col = 'userId';
@@ -150,9 +175,8 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
           interactive: { fn: 'countIf', where: { op: 'flag', col: 'interactive' } }, ropc: { fn: 'countIf', where: { op: 'flag', col: 'ropc' } },
         },
       };
-    case 'automation.points':
-      // the reduced aggregate the `scheduled` signal is finished from: distinct (day, minute of day) per user
-      return { kind: 'aggregate', where: [...base, MANAGEMENT], by: ['userId', 'day', 'minuteOfDay'], aggs: {} };
+    case 'automation.scheduled':
+      return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS };
     case 'automation.agents':
       return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } } };
     case 'automation.ips':
@@ -191,7 +215,7 @@ export const METHOD_PARTS = {
   userAppSignIns: ['userAppSignIns'],
   legacyClientSignIns: ['legacyClientSignIns'],
   toolVersions: ['toolVersions'],
-  automationProfiles: ['automation.users', 'automation.points', 'automation.agents', 'automation.ips', 'automation.samples'],
+  automationProfiles: ['automation.users', 'automation.scheduled', 'automation.agents', 'automation.ips', 'automation.samples'],
   singleFactorSignIns: ['singleFactor', 'singleFactor.samples'],
   pivot: ['pivot'],
 } as const satisfies Record<string, readonly AnalysisName[]>;
@@ -201,6 +225,7 @@ export const ANALYSIS_NAMES: readonly AnalysisName[] = Object.values(METHOD_PART
 /** The columns a part's result rows carry, in order: group keys, then aggregates (or `at` and the value for firstN). */
 export function outputColumns(part: Part): { name: string; kind: ColKind }[] {
   const keys = part.by.map((c) => ({ name: c, kind: COL_KIND[c] }));
+  if (part.kind === 'ringWindow') return keys;
   if (part.kind === 'firstN') return [...keys, { name: 'sampleAt', kind: 'time' }, { name: 'sampleValue', kind: COL_KIND[part.value] }];
   return [...keys, ...Object.entries(part.aggs).map(([name, a]) => ({ name, kind: AGG_KIND(a) }))];
 }
@@ -322,33 +347,6 @@ export function finishToolVersions(rows: ResultRow[]): ToolVersionSignIns[] {
   return byFirstSeen(out, (r) => r.firstSeen, (r) => `${r.userId} ${r.tool}`).map(({ firstSeen: _, ...r }) => r);
 }
 
-const MINUTES_PER_DAY = 1440;
-const NON_INTERACTIVE_ONLY_MIN = 5;
-const SCHEDULED_MIN_DAYS = 5;
-const SCHEDULED_TOLERANCE_MIN = 5;
-
-/**
- * The `scheduled` signal over (day, minute of day) points: sign-ins on ≥ 5 distinct UTC days within
- * ± 5 minutes of one time of day, midnight wrapping. Only distinct points matter, which is why the
- * query can push down the per user × day × minute aggregate instead of every sign-in.
- */
-export function looksScheduledPoints(points: readonly { day: number; minute: number }[]): boolean {
-  const sorted = [...points].sort((a, b) => a.minute - b.minute);
-  const ring = [...sorted, ...sorted.map((p) => ({ minute: p.minute + MINUTES_PER_DAY, day: p.day }))];
-  const days = new Map<number, number>();
-  let start = 0;
-  for (const p of ring) {
-    days.set(p.day, (days.get(p.day) ?? 0) + 1);
-    while (p.minute - ring[start]!.minute > 2 * SCHEDULED_TOLERANCE_MIN) {
-      const d = ring[start++]!.day;
-      const n = days.get(d)! - 1;
-      if (n) days.set(d, n);
-      else days.delete(d);
-    }
-    if (days.size >= SCHEDULED_MIN_DAYS) return true;
-  }
-  return false;
-}
 
 function groupRows(rows: ResultRow[], key: (r: ResultRow) => string): Map<string, ResultRow[]> {
   const out = new Map<string, ResultRow[]>();
@@ -371,8 +369,8 @@ function samples(rows: ResultRow[] | undefined): ResultRow[] {
   return [...(rows ?? [])].sort((a, b) => num(a.sampleAt) - num(b.sampleAt) || keyCompare(String(a.sampleValue), String(b.sampleValue)));
 }
 
-export function finishAutomation(parts: Record<'automation.users' | 'automation.points' | 'automation.agents' | 'automation.ips' | 'automation.samples', ResultRow[]>): AutomationProfile[] {
-  const points = groupRows(parts['automation.points'], (r) => String(r.userId));
+export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples', ResultRow[]>): AutomationProfile[] {
+  const scheduled = new Set(parts['automation.scheduled'].map((r) => String(r.userId)));
   const agents = groupRows(parts['automation.agents'], (r) => String(r.userId));
   const ips = groupRows(parts['automation.ips'], (r) => String(r.userId));
   const sampled = groupRows(parts['automation.samples'], (r) => String(r.userId));
@@ -384,7 +382,7 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
     const signals: AutomationSignal[] = [];
     if (num(u.ropc) > 0) signals.push('ropc');
     if (!interactiveSignIns && management >= NON_INTERACTIVE_ONLY_MIN) signals.push('nonInteractiveOnly');
-    if (looksScheduledPoints((points.get(userId) ?? []).map((p) => ({ day: Math.floor(num(p.day) / 86_400_000), minute: num(p.minuteOfDay) })))) signals.push('scheduled');
+    if (scheduled.has(userId)) signals.push('scheduled');
     if (scriptedAgents.length) signals.push('scriptedClient');
     return {
       userId,

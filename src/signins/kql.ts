@@ -105,6 +105,7 @@ export function kqlTag(name: AnalysisName, params: AnalysisParams, opts: KqlOpti
 export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts: KqlOptions = {}): string {
   const part: Part = definition(name, params);
   const used = new Set<Col>(part.by);
+  if (part.kind === 'ringWindow') used.add(part.position).add(part.distinct);
   part.where.forEach((p) => colsOf(p, used));
   if (part.kind === 'aggregate') for (const a of Object.values(part.aggs)) if ('where' in a) colsOf(a.where, used);
   const extend = [...used].filter((c) => DERIVED.has(c)).map((c) => `${c} = ${COL_KQL[c]}`);
@@ -113,6 +114,18 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   const where = part.where.map(predKql);
   if (opts.partition && opts.partition.count > 1) where.push(`hash(userId, ${opts.partition.count}) == ${opts.partition.index}`);
   if (where.length) lines.push(`| where ${where.join('\n    and ')}`);
+  if (part.kind === 'ringWindow') {
+    // distinct points, each counted in the width + 1 window starts that contain it (count_distinct: exact, unlike dcount)
+    lines.push(
+      `| summarize by ${[...part.by, part.position, part.distinct].join(', ')}`,
+      `| mv-expand windowOffset = range(0, ${part.width}, 1) to typeof(long)`,
+      `| extend windowStart = (${part.position} - windowOffset + ${part.period}) % ${part.period}`,
+      `| summarize distinctValues = count_distinct(${part.distinct}) by ${[...part.by, 'windowStart'].join(', ')}`,
+      `| where distinctValues >= ${part.minDistinct}`,
+      `| distinct ${part.by.join(', ')}`,
+    );
+    return lines.join('\n');
+  }
   if (part.kind === 'firstN') {
     const restart = part.by.map((c) => `${c} != prev(${c})`).join(' or ');
     lines.push(

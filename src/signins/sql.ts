@@ -112,6 +112,13 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
   if (opts.partition && opts.partition.count > 1) where.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
   const from = `FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}`;
   const keys = part.by.map((c) => `${outSql(c)} AS ${ident(c)}`);
+  if (part.kind === 'ringWindow') {
+    // distinct points, each counted in the width + 1 window starts that contain it
+    const names = part.by.map(ident).join(', ');
+    const points = `SELECT DISTINCT ${[...keys, `${outSql(part.position)} AS "position"`, `${outSql(part.distinct)} AS "distinct"`].join(', ')} ${from}`;
+    const start = `(("position" - k + ${part.period}) % ${part.period})`;
+    return `SELECT DISTINCT ${names} FROM (SELECT ${names} FROM (${points}) p CROSS JOIN range(0, ${part.width + 1}) r(k) GROUP BY ${names}, ${start} HAVING count(DISTINCT "distinct") >= ${part.minDistinct})`;
+  }
   if (part.kind === 'firstN') {
     const over = `${part.by.length ? `PARTITION BY ${part.by.map(outSql).join(', ')} ` : ''}ORDER BY created_at, id`;
     return `SELECT ${[...keys, `epoch_ms(created_at)::DOUBLE AS "sampleAt"`, `${outSql(part.value)} AS "sampleValue"`].join(', ')} ${from} QUALIFY row_number() OVER (${over}) <= ${part.n}`;

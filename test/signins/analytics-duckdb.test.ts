@@ -69,6 +69,34 @@ describe('DuckDB evidence = reference evidence', () => {
     expect([...tools].sort()).toEqual(['azureCli', 'azurePowerShell']);
   });
 
+  it('scheduled: ≥ 5 distinct days within ± 5 minutes of one time of day, midnight wrapping (boundaries)', async () => {
+    const base = Date.parse('2026-05-01T00:00:00Z');
+    const at = (day: number, minute: number, second = 0) => new Date(base + day * 86_400_000 + minute * 60_000 + second * 1000).toISOString();
+    const cases: Record<string, [number, number][]> = {
+      wrapsMidnight: [[0, 1435], [1, 1439], [2, 0], [3, 3], [4, 5]],
+      elevenMinutes: [[0, 1434], [1, 1439], [2, 0], [3, 3], [4, 5]],
+      fourDays: [[0, 600], [1, 601], [2, 602], [3, 603], [3, 604]],
+      sameMinuteFiveDays: [[0, 720], [2, 720], [4, 720], [6, 720], [8, 720]],
+      manyPointsTwoDays: [[0, 100], [0, 101], [0, 102], [1, 103], [1, 104], [1, 105]],
+    };
+    const rows: SignInRow[] = [];
+    let n = 0;
+    for (const [user, points] of Object.entries(cases)) {
+      for (const [day, minute] of points) {
+        rows.push({
+          id: `s${n}`, createdDateTime: at(day, minute, n++ % 60), eventType: 'interactiveUser', userId: user.toLowerCase(), userPrincipalName: null, userDisplayName: null,
+          appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', appDisplayName: null, resourceId: null, resourceDisplayName: null, errorCode: 0, authenticationRequirement: null,
+          authenticationProtocol: null, clientAppUsed: null, userAgent: null, ipAddress: null, countryOrRegion: null, operatingSystem: null, homeTenantId: null,
+          resourceTenantId: null, conditionalAccessStatus: null, trustedLocation: false, appliedPolicies: null,
+        });
+      }
+    }
+    const duck = await load(rows);
+    const scheduled = (await duck.automationProfiles()).filter((p) => p.signals.includes('scheduled')).map((p) => p.userId).sort();
+    expect(scheduled).toEqual(['sameminutefivedays', 'wrapsmidnight']);
+    expect(await duck.automationProfiles()).toEqual(await MemorySignInEvidence.fromRows(rows).automationProfiles());
+  });
+
   it('a declared window is reported as given', async () => {
     await load(generateSignInRows(3));
     const ev = new DuckDbSignInEvidence(conn, { window: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' } });

@@ -70,7 +70,7 @@ describe('KQL renderings pass the Kusto language service', () => {
     expect(kqlDiagnostics(good)).toEqual([]);
     const misspelled = kqlDiagnostics(good.replace('ResourceIdentity', 'ResourceIdentiti'));
     expect(misspelled.some((d) => d.code === 'KS142' && d.at.includes('ResourceIdentiti'))).toBe(true);
-    expect(kqlDiagnostics(renderKql('automation.points', {}).replace('hourofday(at)', 'hourofday(upn)')).some((d) => d.code === 'KS107' && d.at === 'upn')).toBe(true);
+    expect(kqlDiagnostics(renderKql('automation.scheduled', {}).replace('hourofday(at)', 'hourofday(upn)')).some((d) => d.code === 'KS107' && d.at === 'upn')).toBe(true);
     expect(kqlDiagnostics(good.replace('countif(', 'count_if(')).length).toBeGreaterThan(0);
   });
 
