@@ -3,7 +3,7 @@
 // the process's peak RSS (the rows never reach JavaScript; only aggregates do).
 // Usage: npm run build && node bench/signins.mjs [rows=1000000]
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createSignInsTableSql, DuckDbSignInEvidence } from '../dist/src/signins/duckdb.js';
+import { createSignInsTableSql, DuckDbSignInEvidence } from '../dist/src/signins/duckdb-evidence.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const users = Math.max(10, Math.floor(N / 200));

@@ -20,8 +20,8 @@ export { RULES } from './rules/registry.js';
 export { InputError, UsageError } from './errors.js';
 export { packageVersion, TOOL_NAME } from './package.js';
 export { MemorySignInEvidence } from './evidence/memory.js';
-export { DuckDbSignInEvidence } from './signins/duckdb.js';
-export { LogAnalyticsSignInEvidence, LogAnalyticsQueryError } from './signins/log-analytics.js';
+export { DuckDbSignInEvidence } from './signins/duckdb-evidence.js';
+export { LogAnalyticsSignInEvidence, LogAnalyticsQueryError } from './signins/log-analytics-evidence.js';
 export { logAnalyticsEvidence, type LogAnalyticsSourceOptions } from './app/log-analytics.js';
 
 export type { Format, RenderOptions } from './report/formats.js';

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SignInRow } from '../../src/evidence/row.js';
 import { definition, outputColumns, type AnalysisParams, type ColKind } from '../../src/signins/analyses.js';
-import { appendSignInRows, createSignInsTableSql } from '../../src/signins/duckdb.js';
+import { appendSignInRows, createSignInsTableSql } from '../../src/signins/duckdb-evidence.js';
 import { parseKqlTag, renderKql } from '../../src/signins/kql.js';
 import { renderSql } from '../../src/signins/sql.js';
 import { LOG_ANALYTICS_AUDIENCE, type Identity } from './identity.js';

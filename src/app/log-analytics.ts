@@ -7,7 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { AuthConfigError, createCredential, type AuthMode } from '../azure/auth.js';
 import { resolveEndpoints, type CloudName } from '../azure/clouds.js';
 import { UsageError } from '../errors.js';
-import { LogAnalyticsSignInEvidence } from '../signins/log-analytics.js';
+import { LogAnalyticsSignInEvidence } from '../signins/log-analytics-evidence.js';
 
 export interface LogAnalyticsSourceOptions {
   /** The workspace id (a GUID, "Workspace ID" on the workspace's overview page). */

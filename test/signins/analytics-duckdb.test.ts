@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
 import type { SignInRow } from '../../src/evidence/row.js';
-import { appendSignInRows, createSignInsTableSql, DuckDbSignInEvidence } from '../../src/signins/duckdb.js';
+import { appendSignInRows, createSignInsTableSql, DuckDbSignInEvidence } from '../../src/signins/duckdb-evidence.js';
 import { evidenceCalls } from '../helpers/evidence-calls.js';
 import { generateSignInRows } from '../helpers/signin-rows.js';
 

@@ -15,7 +15,7 @@ import type { LogAnalyticsEmulatorOptions } from '../../devkit/emulator/log-anal
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
 import type { SignInRow } from '../../src/evidence/row.js';
 import { renderKql } from '../../src/signins/kql.js';
-import { LogAnalyticsQueryError, LogAnalyticsSignInEvidence, type LogAnalyticsEvidenceOptions } from '../../src/signins/log-analytics.js';
+import { LogAnalyticsQueryError, LogAnalyticsSignInEvidence, type LogAnalyticsEvidenceOptions } from '../../src/signins/log-analytics-evidence.js';
 import { RateFamily } from '../../src/azure/rate-budget.js';
 import { rateLimitFamily } from '../../src/azure/rate-limits.js';
 import { tenant } from '../emulator/helpers.js';
@@ -121,6 +121,26 @@ describe('Log Analytics evidence through the emulator', () => {
     const unknown = logAnalyticsEvidence({ workspaceId: '99999999-9999-4999-8999-999999999999', credential: (ev as unknown as { opts: LogAnalyticsEvidenceOptions }).opts.credential, endpoint: emu.logAnalyticsUrl, ca: [emu.ca!] });
     await expect(unknown).rejects.toThrow(/cannot query workspace 9999.*HTTP 404/);
     await expect(logAnalyticsEvidence({ workspaceId: WORKSPACE, auth: 'client-secret', env: {} })).rejects.toThrow(UsageError);
+  });
+
+  it('by default the emulator serves the tenant\'s own Graph signIn objects (snapshot `signIns`)', async () => {
+    const rows = generateSignInRows(48, { users: 6, signIns: 120 });
+    // the same sign-ins as Graph beta objects, as a snapshot (or live collection) carries them
+    const graph = rows.map((r) => ({
+      id: r.id, createdDateTime: r.createdDateTime, userId: r.userId, userPrincipalName: r.userPrincipalName, appId: r.appId, appDisplayName: r.appDisplayName,
+      resourceId: r.resourceId, status: { errorCode: r.errorCode }, signInEventTypes: [r.eventType], authenticationRequirement: r.authenticationRequirement,
+      authenticationProtocol: r.authenticationProtocol, clientAppUsed: r.clientAppUsed, userAgent: r.userAgent, ipAddress: r.ipAddress,
+      location: { countryOrRegion: r.countryOrRegion }, deviceDetail: { operatingSystem: r.operatingSystem }, homeTenantId: r.homeTenantId,
+      resourceTenantId: r.resourceTenantId, networkLocationDetails: r.trustedLocation ? [{ networkType: 'trustedNamedLocation', networkNames: ['HQ'] }] : [],
+    }));
+    emu = await startEmulator({ snapshot: { ...tenant(5, 3), signIns: graph }, tls: true, logAnalytics: { workspaceIds: [WORKSPACE] } });
+    agent = new Agent({ ca: emu.ca });
+    const credential = new ClientSecretCredential(emu.tenantId, emu.clientId, emu.clientSecret, { authorityHost: emu.authorityHost, disableInstanceDiscovery: true, agent } as ConstructorParameters<typeof ClientSecretCredential>[3]);
+    const evidence = new LogAnalyticsSignInEvidence({ workspaceId: WORKSPACE, credential, endpoint: emu.logAnalyticsUrl, ca: [emu.ca!] });
+    const memory = new MemorySignInEvidence(graph);
+    expect(await evidence.automationProfiles()).toEqual(await memory.automationProfiles());
+    expect(await evidence.pivot('operatingSystem', { trustedLocationsOnly: true })).toEqual(await memory.pivot('operatingSystem', { trustedLocationsOnly: true }));
+    expect(await evidence.singleFactorSignIns()).toEqual(await memory.singleFactorSignIns());
   });
 
   it('the emulator refuses KQL that is not the product\'s own rendering', async () => {
