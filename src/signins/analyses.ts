@@ -233,8 +233,11 @@ export function outputColumns(part: Part): { name: string; kind: ColKind }[] {
 /** A result row, decoded: instants as epoch ms, empty text as null (Log Analytics has no null strings). */
 export type ResultRow = Record<string, string | number | boolean | null>;
 
-/** Decodes one cell of either path to the row's shape. */
-export function decodeCell(kind: ColKind, v: unknown): string | number | boolean | null {
+/**
+ * Decodes one cell of either path to the row's shape. `emptyIsNull`: Log Analytics has no null strings
+ * (absent text comes back empty), so there '' means absent; DuckDB keeps the two apart, as the reference does.
+ */
+export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'time': {
@@ -249,7 +252,7 @@ export function decodeCell(kind: ColKind, v: unknown): string | number | boolean
     case 'bool':
       return v === true || v === 1 || v === 'true' || v === 'True';
     case 'text':
-      return v === '' ? null : String(v);
+      return v === '' && emptyIsNull ? null : String(v);
   }
 }
 
@@ -421,9 +424,9 @@ export function finishPivot(by: PivotDimension, rows: ResultRow[]): PivotRow[] {
       app: [String(r.appId), text(r.appName) ?? ''],
       user: [String(r.userId), text(r.upn) ?? ''],
       appUser: [String(r.appId), text(r.appName) ?? '', String(r.userId), text(r.upn) ?? ''],
-      operatingSystem: [String(r.osOrUnknown)],
-      country: [String(r.countryOrUnknown)],
-      clientApp: [String(r.clientAppOrUnknown)],
+      operatingSystem: [text(r.osOrUnknown) ?? ''],
+      country: [text(r.countryOrUnknown) ?? ''],
+      clientApp: [text(r.clientAppOrUnknown) ?? ''],
     };
     return { keys: keys[by], signIns, mfa, singleFactor: signIns - mfa, users: num(r.users) };
   });

@@ -18,7 +18,7 @@ export async function runSqlPart(conn: DuckDBConnection, name: AnalysisName, par
   for await (const rows of result.yieldRowsJs()) {
     for (const row of rows) {
       const r: ResultRow = {};
-      cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i])));
+      cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i], false)));
       out.push(r);
     }
   }
