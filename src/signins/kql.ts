@@ -167,6 +167,7 @@ function aggKql(a: Exclude<Agg, { fn: 'first' }>): string {
       // Log Analytics has no null strings: the smallest non-empty value
       return `minif(${a.col}, isnotempty(${a.col}))`;
     case 'distinct':
+      // exact (dcount is an estimate); Azure Monitor supports it (preview), up to 100M distinct values per query
       return `count_distinct(${a.col})`;
   }
 }

@@ -94,17 +94,11 @@ export class LogAnalyticsSignInEvidence extends PartEvidence {
     const maxPartitions = this.opts.maxPartitions ?? 256;
     let count = this.partitionsFor.get(name) ?? 1;
     for (;;) {
-      const rows: ResultRow[] = [];
-      let truncated = false;
-      for (let index = 0; index < count && !truncated; index++) {
-        const partition = count > 1 ? { index, count } : undefined;
-        const got = await this.query(name, params, partition);
-        if (got === 'truncated') truncated = true;
-        else rows.push(...got);
-      }
-      if (!truncated) {
+      // partitions in parallel: the rate family bounds how many are in flight
+      const results = await Promise.all(Array.from({ length: count }, (_, index) => this.query(name, params, count > 1 ? { index, count } : undefined)));
+      if (results.every((r) => r !== 'truncated')) {
         if (count > 1) this.partitionsFor.set(name, count);
-        return rows;
+        return (results as ResultRow[][]).flat();
       }
       if (!partitionable || count * 4 > maxPartitions) {
         throw new LogAnalyticsQueryError(`Log Analytics: the result of ${name} exceeds the service's row limit${partitionable ? ` even in ${count} partitions` : ''}`, 'ResultTooLarge');
