@@ -98,7 +98,9 @@ export interface KqlOptions {
 
 /** The comment that tags every query: analysis, params and partition, as JSON. */
 export function kqlTag(name: AnalysisName, params: AnalysisParams, opts: KqlOptions = {}): string {
-  return `// mfaguard:${name} ${JSON.stringify({ params, ...(opts.partition ? { partition: opts.partition } : {}) })}`;
+  // JSON escapes control characters; non-ASCII is escaped too so no line separator (U+2028…) can end the comment
+  const json = JSON.stringify({ params, ...(opts.partition ? { partition: opts.partition } : {}) }).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `// mfaguard:${name} ${json}`;
 }
 
 /** The KQL text of one analysis: the tag, the normalised union, filters, then the aggregate. */

@@ -31,7 +31,8 @@ export function queriesFor(rows: readonly SignInRow[]): EvidenceQuery[] {
   if (times.length) {
     q.push({ since: new Date(times[Math.floor(times.length / 4)]!).toISOString(), asOf: new Date(times[Math.floor((times.length * 3) / 4)]!).toISOString() });
   }
-  q.push({ userIds: users.filter((_, i) => i % 3 === 0).map((u) => u.toUpperCase()) }, { userIds: [] });
+  // hostile ids must stay values (quoted), never become query text
+  q.push({ userIds: [...users.filter((_, i) => i % 3 === 0).map((u) => u.toUpperCase()), "x' OR ''='", 'y" or "1"=="1', 'z\\'] }, { userIds: [] });
   return q;
 }
 

@@ -65,6 +65,15 @@ describe('KQL renderings pass the Kusto language service', () => {
     expect(parseKqlTag(renderKql('pivot', params, { partition: { index: 1, count: 4 } }))).toEqual({ name: 'pivot', params, partition: { index: 1, count: 4 } });
   });
 
+  it('tenant text in the tag cannot leave the comment line', () => {
+    const params: AnalysisParams = { userIds: ['a\n| take 1', 'b\u2028| take 2', 'c\r\n//', 'é'] };
+    const text = renderKql('legacyClientSignIns', params);
+    expect(text.split('\n')[0]).toMatch(/^\/\/ mfaguard:legacyClientSignIns \{.*\}$/);
+    expect(/[\u2028\u2029\r]/.test(text.split('\n')[0]!)).toBe(false);
+    expect(parseKqlTag(text)?.params).toEqual({ userIds: ['a\n| take 1', 'b\u2028| take 2', 'c\r\n//', 'é'] });
+    expect(kqlDiagnostics(text)).toEqual([]);
+  });
+
   it('the check catches a misspelled column, a wrong type and a function that does not exist', () => {
     const good = renderKql('userAppSignIns', {});
     expect(kqlDiagnostics(good)).toEqual([]);
