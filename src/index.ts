@@ -28,6 +28,9 @@ export { StateStore, type RecordStats, type ScanRecord, type TenantRecord } from
 export { CHANGE_KINDS, changeKind, diffReports, type ChangeKind, type CellChange, type FindingChange, type PrincipalChange, type ReportDiff } from './report/diff.js';
 export { DIFF_FORMATS, renderDiff, type DiffFormat } from './report/diff-formats.js';
 export { TREND_FORMATS, renderTrends, trendChartSvg, type Trends, type RuleTrend, type TrendPoint, type TrendFormat } from './report/trends.js';
+export { DuckDbSignInEvidence } from './signins/duckdb-evidence.js';
+export { LogAnalyticsSignInEvidence, LogAnalyticsQueryError } from './signins/log-analytics-evidence.js';
+export { logAnalyticsEvidence, type LogAnalyticsSourceOptions } from './app/log-analytics.js';
 
 export type { Format, RenderOptions } from './report/formats.js';
 export type { Report, ReportPrincipal, ReportRuleInfo } from './report/report.js';

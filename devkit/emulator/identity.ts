@@ -27,6 +27,10 @@ const ARM_RESOURCES = [
   'https://management.core.chinacloudapi.cn',
 ];
 
+/** Log Analytics query API resource identifiers (all clouds) → tokens for Log Analytics. */
+const LOG_ANALYTICS_RESOURCES = ['https://api.loganalytics.io', 'https://api.loganalytics.us', 'https://api.loganalytics.azure.cn', 'ca7f3f0b-7d91-482c-8e09-c5d840d0eac5'];
+export const LOG_ANALYTICS_AUDIENCE = 'https://api.loganalytics.io';
+
 export const GRAPH_AUDIENCES = new Set(GRAPH_RESOURCES.map((r) => r.toLowerCase()));
 export const ARM_AUDIENCES = new Set(ARM_RESOURCES.flatMap((r) => [r.toLowerCase(), `${r.toLowerCase()}/`]));
 
@@ -284,6 +288,7 @@ export class Identity {
     const r = [...resources][0]!;
     if (GRAPH_AUDIENCES.has(r)) return 'https://graph.microsoft.com';
     if (ARM_AUDIENCES.has(r) || ARM_AUDIENCES.has(`${r}/`)) return 'https://management.azure.com/';
+    if (LOG_ANALYTICS_RESOURCES.includes(r)) return LOG_ANALYTICS_AUDIENCE;
     if (r === origin.toLowerCase()) return origin;
     return { error: aadError(400, 'invalid_resource', 500011, `The resource principal named ${r} was not found in the tenant named ${this.ctx.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`) };
   }

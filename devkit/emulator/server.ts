@@ -15,8 +15,9 @@ import { dispatchArm, type ArmCtx } from './arm.js';
 import { handleBatch } from './batch.js';
 import { Faults } from './faults.js';
 import { dispatchGraph, isGraphVersion, throttled429, type GraphCtx } from './graph.js';
-import { ALL_ROLES, DEFAULT_CLIENT, Identity } from './identity.js';
+import { ALL_ROLES, DEFAULT_CLIENT, Identity, LOG_ANALYTICS_AUDIENCE } from './identity.js';
 import { graphFamily, Limiter } from './limits.js';
+import { LogAnalyticsEmulator } from './log-analytics.js';
 import { Stats } from './stats.js';
 import { TenantState } from './tenant-state.js';
 import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions } from './types.js';
@@ -119,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const pageSizes = options.pageSizes ?? {};
   const graphCtx: GraphCtx = { state, identity, limiter, stats, faults, deny, pageSizes, userListPerUserMfaState: options.userListPerUserMfaState ?? 'yes' };
   const armCtx: ArmCtx = { state, identity, limiter, stats, faults, deny, pageSizes };
+  const logAnalytics = new LogAnalyticsEmulator(identity, () => state.signIns, options.logAnalytics);
   const latency = Math.max(0, options.latencyMs ?? 0);
   const tlsOn = options.tls === true;
   const pems = tlsOn ? await makeCertificate(host) : undefined;
@@ -224,7 +226,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     let out: EmuResponse;
     try {
-      out = route(emuReq);
+      out = (await logAnalytics.handle(emuReq)) ?? route(emuReq);
     } catch (e) {
       out = graphError(emuReq, 500, 'InternalServerError', `mfaguard emulator error: ${(e as Error).message}`);
     }
@@ -300,6 +302,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     httpUrl,
     graphUrl: baseUrl,
     armUrl: baseUrl,
+    logAnalyticsUrl: baseUrl,
+    logAnalyticsStats: () => logAnalytics.stats,
     authorityHost: baseUrl,
     tenantId: state.tenant.id,
     clientId: clients[0]!.clientId,
@@ -322,7 +326,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     issueToken: (opts = {}) =>
       identity.issueAccessToken({
-        audience: opts.resource === 'arm' ? 'https://management.azure.com/' : 'https://graph.microsoft.com',
+        audience: opts.resource === 'arm' ? 'https://management.azure.com/' : opts.resource === 'logAnalytics' ? LOG_ANALYTICS_AUDIENCE : 'https://graph.microsoft.com',
         clientId: opts.clientId ?? clients[0]!.clientId,
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.expiresInSeconds !== undefined ? { lifetime: opts.expiresInSeconds } : {}),

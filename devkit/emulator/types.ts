@@ -1,5 +1,6 @@
 /** Public and internal types of the Graph / ARM / identity-platform emulator. */
 import type { Snapshot } from '../../src/snapshot/types.js';
+import type { LogAnalyticsEmulatorOptions, LogAnalyticsStats } from './log-analytics.js';
 
 /** Throttling families: each has its own token bucket(s) sized to the published limits (limits.ts). */
 export type Family = 'identity' | 'directory' | 'directoryWrite' | 'reports' | 'ca' | 'arm' | 'armWrite' | 'arg' | 'batch' | 'other';
@@ -57,6 +58,8 @@ export interface EmulatorOptions {
   limits?: 'graph' | 'none' | LimitsOptions;
   /** Serve HTTPS (self-signed certificate made at start). The same port also answers plain HTTP. */
   tls?: boolean;
+  /** The Log Analytics query API over the tenant's sign-ins (log-analytics.ts): row cap, throttling, partial errors. */
+  logAnalytics?: LogAnalyticsEmulatorOptions;
   /** Extra latency added to every response, in ms. */
   latencyMs?: number;
   /** App registrations the token endpoint accepts (default: one, see DEFAULT_CLIENT). */
@@ -136,6 +139,9 @@ export interface EmulatorHandle {
   graphUrl: string;
   /** ARM base: append `/subscriptions?...`. */
   armUrl: string;
+  /** Log Analytics query API origin (`/v1/workspaces/{id}/query`) and what it answered. */
+  logAnalyticsUrl: string;
+  logAnalyticsStats: () => LogAnalyticsStats;
   /** Authority host for @azure/identity / MSAL (`authorityHost` option, AZURE_AUTHORITY_HOST). */
   authorityHost: string;
   tenantId: string;
@@ -150,7 +156,7 @@ export interface EmulatorHandle {
   /** Clears the counters and the audit trail, refills every token bucket and restarts the fault sequence. */
   resetStats(): void;
   /** An access token for tests that do not go through the token endpoint. */
-  issueToken(opts?: { resource?: 'graph' | 'arm'; roles?: string[]; clientId?: string; expiresInSeconds?: number }): string;
+  issueToken(opts?: { resource?: 'graph' | 'arm' | 'logAnalytics'; roles?: string[]; clientId?: string; expiresInSeconds?: number }): string;
   /** Approve a pending device code (what a user does at /devicelogin). */
   approveDeviceCode(userCode: string, userPrincipalNameOrId?: string): boolean;
   /** Change a collection's failure at run time (undefined clears it). */

@@ -10,6 +10,7 @@ import { escapeControls, escapeJsonControls, type Severity } from '../vocabulary
 import type { RenderOptions } from '../report/formats.js';
 import { reportTrends } from '../app/state.js';
 import { UsageError } from '../errors.js';
+import { logAnalyticsEvidence } from '../app/log-analytics.js';
 import { demoSnapshotPath } from '../package.js';
 import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config.js';
 import { sourceFromArgs } from './load.js';
@@ -53,6 +54,13 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
 ${CONFIG_OPTIONS_HELP}
 ${STATE_OPTIONS_HELP}
+  --log-analytics WORKSPACE_ID
+                        sign-in evidence from a Log Analytics workspace: the analyses run there as KQL
+                        over SigninLogs and AADNonInteractiveUserSignInLogs, only aggregates come back
+                        (signs in with --auth, --client-id, --cloud, --authority-host, --ca-file; the tenant
+                        is AZURE_TENANT_ID, or --tenant when collecting live)
+  --log-analytics-endpoint URL
+                        Log Analytics query API origin (default the cloud's, e.g. https://api.loganalytics.io)
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -80,6 +88,8 @@ const SCAN_OPTIONS = {
   ...CONFIG_ARG_OPTIONS,
   'save-snapshot': { type: 'string' },
   ...STATE_ARG_OPTIONS,
+  'log-analytics': { type: 'string' },
+  'log-analytics-endpoint': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -94,25 +104,41 @@ async function runScanCommand(argv: string[]): Promise<number> {
 
   const live = values.tenant !== undefined;
   if (!live) {
-    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    // the sign-in flags also serve --log-analytics
+    const signInFlags = values['log-analytics'] !== undefined ? LOG_ANALYTICS_SIGN_IN_FLAGS : [];
+    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined && !signInFlags.includes(k));
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
   const cfg = await configOptions(values, { demo: !!values.demo && !live });
   const source = live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values);
+  if (values['log-analytics-endpoint'] !== undefined && values['log-analytics'] === undefined) throw new UsageError('--log-analytics-endpoint needs --log-analytics WORKSPACE_ID');
+  const evidence = values['log-analytics'] !== undefined ? await logAnalyticsEvidenceFromArgs(values) : undefined;
   const options = {
     source,
     ...cfg,
     redact: !!values.redact,
     onWarning: printWarning,
     ...stateOption(stateFromArgs(values)),
+    ...(evidence ? { evidence } : {}),
   };
   // a live collection may go to a temporary directory: removed on Ctrl-C too
   const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);
+}
+
+const LOG_ANALYTICS_SIGN_IN_FLAGS = ['auth', 'client-id', 'cloud', 'authority-host', 'ca-file'];
+
+/** `--log-analytics` evidence, signed in like live collection (collectOptionsFrom validates the shared flags). */
+async function logAnalyticsEvidenceFromArgs(values: Parameters<typeof collectOptionsFrom>[0] & { 'log-analytics'?: string | undefined; 'log-analytics-endpoint'?: string | undefined }) {
+  const c = collectOptionsFrom(values);
+  return logAnalyticsEvidence({
+    workspaceId: values['log-analytics']!, auth: c.auth, tenant: values.tenant, clientId: c.clientId, cloud: c.cloud, authorityHost: c.authorityHost,
+    endpoint: values['log-analytics-endpoint'], ca: c.ca,
+  });
 }
 
 /** What `scan`, `report` and `demo` do with a report: where it goes, and the --fail-on gate. */

@@ -18,10 +18,11 @@ export const MANDATORY_MFA_APPS: Readonly<Record<string, { name: string; phase: 
   '0c1307d4-29d6-4389-a11c-5cbe7f65d7fa': { name: 'Azure mobile app', phase: 2 },
 };
 
-const MODERN_CLIENTS = new Set(['browser', 'mobile apps and desktop clients']);
-const TOOL_VERSION = /\b(AZURECLI|AzurePowershell)\/v?(\d+(?:\.\d+)*)/i;
+/** `clientAppUsed` values that are not legacy clients (lower case). */
+export const MODERN_CLIENTS = new Set(['browser', 'mobile apps and desktop clients']);
+export const TOOL_VERSION = /\b(AZURECLI|AzurePowershell)\/v?(\d+(?:\.\d+)*)/i;
 /** Generic HTTP clients; `python-requests` alone is the Azure CLI's normal agent and deliberately absent. */
-const SCRIPTED_AGENT = /\b(curl|Wget|Go-http-client|okhttp|Java\/|node-fetch|axios|Python-urllib|WindowsPowerShell\/)/i;
+export const SCRIPTED_AGENT = /\b(curl|Wget|Go-http-client|okhttp|Java\/|node-fetch|axios|Python-urllib|WindowsPowerShell\/)/i;
 
 /** One successful user sign-in, reduced to the facts the evidence port aggregates. */
 export interface SignInFacts {

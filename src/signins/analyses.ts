@@ -1,0 +1,435 @@
+/**
+ * Every analysis of the sign-in evidence port (src/evidence/types.ts) defined ONCE, as data: which
+ * sign-ins (predicates), grouped by what, aggregated how. `sql.ts` renders a definition to DuckDB SQL
+ * over the `signins` table, `kql.ts` to KQL over `SigninLogs` ∪ `AADNonInteractiveUserSignInLogs`; both
+ * bring back only the aggregate rows, and `finish*` (below) turns them into the port's answers, the same
+ * TypeScript for both paths. Where an answer is not a plain GROUP BY, the definition says what to
+ * push down instead: the `scheduled` signal as a ring-window aggregate (only the matching users come
+ * back); version order as one row per version (numeric order is finished here); samples as the N
+ * earliest rows per group; first-appearance order from each value's first time. Meanings are those of MemorySignInEvidence (src/evidence/memory.ts), the reference the
+ * differential tests compare against.
+ */
+import { comparePivotRows } from '../evidence/memory.js';
+import { ARM_RESOURCE_ID, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID, compareVersions, MANDATORY_MFA_APPS, MICROSOFT_GRAPH_APP_ID, mandatoryMfaPhase } from '../evidence/signins.js';
+import type {
+  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotRow, SingleFactorSignIns, ToolVersionSignIns,
+  UserAppSignIns, WorkbookFilters,
+} from '../evidence/types.js';
+
+/**
+ * The logical columns of one successful user sign-in. Each renderer maps them to its source (DuckDB
+ * `signins` columns; the Log Analytics tables' columns, normalized per table before the union).
+ * `tool`, `version`, `day`, `minuteOfDay` and the `…OrUnknown` keys are derived.
+ */
+export type Col =
+  | 'at' | 'id' | 'userId' | 'upn' | 'appId' | 'appName' | 'resourceId' | 'clientApp' | 'userAgent' | 'ip' | 'homeTenant' | 'resourceTenant'
+  | 'interactive' | 'singleFactor' | 'multiFactor' | 'ropc' | 'trusted'
+  | 'tool' | 'version' | 'day' | 'minuteOfDay' | 'osOrUnknown' | 'countryOrUnknown' | 'clientAppOrUnknown';
+
+/** How a column's values come back: an instant (epoch ms), a number, text (empty = null), or a flag. */
+export type ColKind = 'time' | 'number' | 'text' | 'bool';
+export const COL_KIND: Record<Col, ColKind> = {
+  at: 'time', id: 'text', userId: 'text', upn: 'text', appId: 'text', appName: 'text', resourceId: 'text', clientApp: 'text', userAgent: 'text', ip: 'text',
+  homeTenant: 'text', resourceTenant: 'text', interactive: 'bool', singleFactor: 'bool', multiFactor: 'bool', ropc: 'bool', trusted: 'bool',
+  tool: 'text', version: 'text', day: 'time', minuteOfDay: 'number', osOrUnknown: 'text', countryOrUnknown: 'text', clientAppOrUnknown: 'text',
+};
+
+/** Predicates over one row. Text comparisons are exact (ids are lower case on both paths). */
+export type Pred =
+  | { op: 'false' }
+  | { op: 'flag'; col: Col }
+  | { op: 'not'; pred: Pred }
+  | { op: 'or'; preds: Pred[] }
+  | { op: 'in'; col: Col; values: string[] }
+  | { op: 'present'; col: Col }
+  | { op: 'since'; ms: number }
+  | { op: 'before'; ms: number }
+  /** `clientAppUsed` present and neither Browser nor Mobile Apps and Desktop clients (case-insensitive). */
+  | { op: 'legacy' }
+  /** A generic HTTP client user agent (signins.ts SCRIPTED_AGENT). */
+  | { op: 'scriptedAgent' }
+  /** Home and resource tenant equal, or either unknown (the workbook's home-tenant filter). */
+  | { op: 'sameTenant' };
+
+/** Aggregates per group. `first` = the value of the group's earliest row; `smallest` = the smallest non-empty value. */
+export type Agg =
+  | { fn: 'count' }
+  | { fn: 'countIf'; where: Pred }
+  | { fn: 'minAt' }
+  | { fn: 'maxAt' }
+  | { fn: 'maxAtIf'; where: Pred }
+  | { fn: 'first'; col: Col }
+  | { fn: 'smallest'; col: Col }
+  | { fn: 'distinct'; col: Col };
+
+export const AGG_KIND = (a: Agg): ColKind => (a.fn === 'minAt' || a.fn === 'maxAt' || a.fn === 'maxAtIf' ? 'time' : a.fn === 'first' || a.fn === 'smallest' ? COL_KIND[a.col] : 'number');
+
+/** One pushed-down query: rows grouped by `by`, one row per group, optionally only groups with `having` ≥ 1. */
+export interface AggregatePart {
+  kind: 'aggregate';
+  where: Pred[];
+  by: Col[];
+  aggs: Record<string, Agg>;
+  having?: string;
+}
+
+/** The `n` earliest rows per group (`value` of each, with its time): samples, bounded per group. */
+export interface FirstNPart {
+  kind: 'firstN';
+  where: Pred[];
+  by: Col[];
+  n: number;
+  value: Col;
+}
+
+/**
+ * Groups (`by`) having ≥ `minDistinct` distinct `distinct` values within some window of `width`
+ * consecutive `position` values on a ring of `period` (the `scheduled` signal: ≥ 5 distinct UTC days
+ * within ± 5 minutes of one time of day, midnight wrapping). Rendered as distinct points, each expanded
+ * to the `width + 1` window starts that contain it, counted per start: a pure aggregate, so only the
+ * matching groups come back. (A window of a point-anchored sweep, as in the reference, always starts
+ * at some whole minute, and every whole-minute window is inside one such sweep window: the same answer.)
+ */
+export interface RingWindowPart {
+  kind: 'ringWindow';
+  where: Pred[];
+  by: Col[];
+  position: Col;
+  distinct: Col;
+  width: number;
+  period: number;
+  minDistinct: number;
+}
+
+export type Part = AggregatePart | FirstNPart | RingWindowPart;
+
+/** The name of every analysis (and so of every query the product sends); `// mfaguard:<name>` tags the KQL. */
+export type AnalysisName =
+  | 'window' | 'userAppSignIns' | 'legacyClientSignIns' | 'toolVersions'
+  | 'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples'
+  | 'singleFactor' | 'singleFactor.samples' | 'pivot';
+
+/** Everything that parameterises a query: the port's query plus the method's own options. */
+export interface AnalysisParams extends EvidenceQuery, WorkbookFilters {
+  apps?: 'mandatoryMfa' | 'all';
+  by?: PivotDimension;
+}
+
+/** Automation heuristics of spec/signins.md (`user-automation-account`). */
+const MINUTES_PER_DAY = 1440;
+const NON_INTERACTIVE_ONLY_MIN = 5;
+const SCHEDULED_MIN_DAYS = 5;
+const SCHEDULED_TOLERANCE_MIN = 5;
+
+/** The column whose value partitions a query (by hash) when its result could exceed a row cap. */
+export const PARTITION_COL: Col = 'userId';
+
+const MANDATORY_APP_IDS = Object.keys(MANDATORY_MFA_APPS);
+const MANDATORY_OR_ARM: Pred = { op: 'or', preds: [{ op: 'in', col: 'appId', values: MANDATORY_APP_IDS }, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }] };
+const MANAGEMENT: Pred = { op: 'or', preds: [{ op: 'in', col: 'appId', values: [AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID] }, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }] };
+
+/** The port's query as predicates (on top of "successful user sign-in", which every renderer applies). */
+export function queryPreds(q: EvidenceQuery): Pred[] {
+  const out: Pred[] = [];
+  // An unparseable instant matches nothing, as in the reference (comparisons with NaN are false).
+  const instant = (s: string, op: 'since' | 'before'): Pred => {
+    const ms = Date.parse(s);
+    return Number.isNaN(ms) ? { op: 'false' } : { op, ms };
+  };
+  if (q.since !== undefined) out.push(instant(q.since, 'since'));
+  if (q.asOf !== undefined) out.push(instant(q.asOf, 'before'));
+  if (q.userIds) out.push({ op: 'in', col: 'userId', values: [...new Set(q.userIds.map((u) => u.toLowerCase()))] });
+  return out;
+}
+
+const PIVOT_BY: Record<PivotDimension, Col[]> = {
+  total: [], app: ['appId'], user: ['userId'], appUser: ['appId', 'userId'],
+  operatingSystem: ['osOrUnknown'], country: ['countryOrUnknown'], clientApp: ['clientAppOrUnknown'],
+};
+
+/** The one definition of each analysis: params → the part to push down. */
+export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
+  const base = queryPreds(p);
+  switch (name) {
+    case 'window':
+      return { kind: 'aggregate', where: [], by: [], aggs: { signIns: { fn: 'count' }, from: { fn: 'minAt' }, to: { fn: 'maxAt' } } };
+    case 'userAppSignIns':
+      return {
+        kind: 'aggregate', where: p.apps === 'all' ? base : [...base, MANDATORY_OR_ARM], by: ['userId', 'appId'],
+        aggs: {
+          signIns: { fn: 'count' }, singleFactor: { fn: 'countIf', where: { op: 'flag', col: 'singleFactor' } }, interactive: { fn: 'countIf', where: { op: 'flag', col: 'interactive' } },
+          firstSeen: { fn: 'minAt' }, lastSeen: { fn: 'maxAt' }, lastSingleFactor: { fn: 'maxAtIf', where: { op: 'flag', col: 'singleFactor' } },
+          upn: { fn: 'first', col: 'upn' }, appName: { fn: 'first', col: 'appName' }, resourceId: { fn: 'first', col: 'resourceId' },
+        },
+      };
+    case 'legacyClientSignIns':
+      return { kind: 'aggregate', where: [...base, { op: 'legacy' }], by: ['userId', 'clientApp'], aggs: { signIns: { fn: 'count' }, firstSeen: { fn: 'minAt' }, lastSeen: { fn: 'maxAt' }, upn: { fn: 'first', col: 'upn' } } };
+    case 'toolVersions':
+      // per version: the finish orders versions numerically (2.9.0 < 2.10.0), which is no SQL/KQL order
+      return { kind: 'aggregate', where: [...base, { op: 'present', col: 'tool' }], by: ['userId', 'tool', 'version'], aggs: { signIns: { fn: 'count' }, firstSeen: { fn: 'minAt' }, lastSeen: { fn: 'maxAt' }, upn: { fn: 'first', col: 'upn' } } };
+    case 'automation.users':
+      return {
+        kind: 'aggregate', where: base, by: ['userId'], having: 'management',
+        aggs: {
+          firstSeen: { fn: 'minAt' }, upn: { fn: 'first', col: 'upn' }, management: { fn: 'countIf', where: MANAGEMENT },
+          interactive: { fn: 'countIf', where: { op: 'flag', col: 'interactive' } }, ropc: { fn: 'countIf', where: { op: 'flag', col: 'ropc' } },
+        },
+      };
+    case 'automation.scheduled':
+      return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS };
+    case 'automation.agents':
+      return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } } };
+    case 'automation.ips':
+      return { kind: 'aggregate', where: [...base, MANAGEMENT, { op: 'present', col: 'ip' }], by: ['userId', 'ip'], aggs: { firstSeen: { fn: 'minAt' } } };
+    case 'automation.samples':
+      return { kind: 'firstN', where: [...base, MANAGEMENT], by: ['userId'], n: 5, value: 'at' };
+    case 'singleFactor':
+      return {
+        kind: 'aggregate', where: [...base, { op: 'flag', col: 'singleFactor' }], by: ['userId', 'appId'],
+        aggs: {
+          signIns: { fn: 'count' }, firstSeen: { fn: 'minAt' }, lastSeen: { fn: 'maxAt' },
+          upn: { fn: 'smallest', col: 'upn' }, appName: { fn: 'smallest', col: 'appName' }, resourceId: { fn: 'smallest', col: 'resourceId' },
+        },
+      };
+    case 'singleFactor.samples':
+      return { kind: 'firstN', where: [...base, { op: 'flag', col: 'singleFactor' }], by: ['userId', 'appId'], n: 5, value: 'id' };
+    case 'pivot': {
+      const by = p.by ?? 'total';
+      const where = [...base];
+      if (p.homeTenantOnly !== false) where.push({ op: 'sameTenant' });
+      if (p.excludeGraph) where.push({ op: 'not', pred: { op: 'in', col: 'appId', values: [MICROSOFT_GRAPH_APP_ID] } }, { op: 'not', pred: { op: 'in', col: 'resourceId', values: [MICROSOFT_GRAPH_APP_ID] } });
+      if (p.legacyOnly) where.push({ op: 'legacy' });
+      if (p.trustedLocationsOnly) where.push({ op: 'flag', col: 'trusted' });
+      if (p.interactiveOnly) where.push({ op: 'flag', col: 'interactive' });
+      const aggs: Record<string, Agg> = { signIns: { fn: 'count' }, mfa: { fn: 'countIf', where: { op: 'flag', col: 'multiFactor' } }, users: { fn: 'distinct', col: 'userId' } };
+      if (by === 'app' || by === 'appUser') aggs.appName = { fn: 'smallest', col: 'appName' };
+      if (by === 'user' || by === 'appUser') aggs.upn = { fn: 'smallest', col: 'upn' };
+      return { kind: 'aggregate', where, by: PIVOT_BY[by], aggs };
+    }
+  }
+}
+
+/** The parts each port method pushes down. */
+export const METHOD_PARTS = {
+  window: ['window'],
+  userAppSignIns: ['userAppSignIns'],
+  legacyClientSignIns: ['legacyClientSignIns'],
+  toolVersions: ['toolVersions'],
+  automationProfiles: ['automation.users', 'automation.scheduled', 'automation.agents', 'automation.ips', 'automation.samples'],
+  singleFactorSignIns: ['singleFactor', 'singleFactor.samples'],
+  pivot: ['pivot'],
+} as const satisfies Record<string, readonly AnalysisName[]>;
+
+export const ANALYSIS_NAMES: readonly AnalysisName[] = Object.values(METHOD_PARTS).flat();
+
+/** The columns a part's result rows carry, in order: group keys, then aggregates (or `at` and the value for firstN). */
+export function outputColumns(part: Part): { name: string; kind: ColKind }[] {
+  const keys = part.by.map((c) => ({ name: c, kind: COL_KIND[c] }));
+  if (part.kind === 'ringWindow') return keys;
+  if (part.kind === 'firstN') return [...keys, { name: 'sampleAt', kind: 'time' }, { name: 'sampleValue', kind: COL_KIND[part.value] }];
+  return [...keys, ...Object.entries(part.aggs).map(([name, a]) => ({ name, kind: AGG_KIND(a) }))];
+}
+
+/** A result row, decoded: instants as epoch ms, empty text as null (Log Analytics has no null strings). */
+export type ResultRow = Record<string, string | number | boolean | null>;
+
+/**
+ * Decodes one cell of either path to the row's shape. `emptyIsNull`: Log Analytics has no null strings
+ * (absent text comes back empty), so there '' means absent; DuckDB keeps the two apart, as the reference does.
+ */
+export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  switch (kind) {
+    case 'time': {
+      if (v instanceof Date) return v.getTime();
+      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'number') return v;
+      const ms = Date.parse(String(v));
+      return Number.isNaN(ms) ? null : ms;
+    }
+    case 'number':
+      return typeof v === 'bigint' ? Number(v) : Number(v);
+    case 'bool':
+      return v === true || v === 1 || v === 'true' || v === 'True';
+    case 'text':
+      return v === '' && emptyIsNull ? null : String(v);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------ *
+ * Finishing: aggregate rows → the port's answers. Shared by the DuckDB and the Log Analytics paths.
+ * Group order is the reference's "first appearance in time" (the earliest sign-in of the group),
+ * ties broken by the group's keys.
+ * ------------------------------------------------------------------------------------------------ */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number => Number(v ?? 0);
+const keyCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function byFirstSeen<T>(rows: T[], first: (r: T) => number, key: (r: T) => string): T[] {
+  return rows.sort((a, b) => first(a) - first(b) || keyCompare(key(a), key(b)));
+}
+
+export function finishWindow(rows: ResultRow[], declared?: { from?: string; to?: string }): EvidenceWindow | undefined {
+  const r = rows[0];
+  const has = r && num(r.signIns) > 0;
+  const from = declared?.from ?? (has ? iso(num(r.from)) : undefined);
+  const to = declared?.to ?? (has ? iso(num(r.to)) : undefined);
+  return from && to ? { from, to } : undefined;
+}
+
+export function finishUserApp(rows: ResultRow[]): UserAppSignIns[] {
+  return byFirstSeen(rows, (r) => num(r.firstSeen), (r) => `${r.userId} ${r.appId}`).map((r) => {
+    const appId = String(r.appId);
+    const signIns = num(r.signIns);
+    const single = num(r.singleFactor);
+    const interactive = num(r.interactive);
+    return {
+      userId: String(r.userId),
+      userPrincipalName: text(r.upn),
+      appId,
+      appDisplayName: text(r.appName) ?? MANDATORY_MFA_APPS[appId]?.name ?? null,
+      mandatoryMfaPhase: mandatoryMfaPhase({ appId, resourceId: text(r.resourceId) }),
+      signIns,
+      singleFactor: single,
+      multiFactor: signIns - single,
+      interactive,
+      nonInteractive: signIns - interactive,
+      firstSeen: iso(num(r.firstSeen)),
+      lastSeen: iso(num(r.lastSeen)),
+      lastSingleFactor: single && r.lastSingleFactor !== null ? iso(num(r.lastSingleFactor)) : null,
+    };
+  });
+}
+
+export function finishLegacy(rows: ResultRow[]): LegacyClientSignIns[] {
+  return byFirstSeen(rows, (r) => num(r.firstSeen), (r) => `${r.userId} ${r.clientApp}`).map((r) => ({
+    userId: String(r.userId),
+    userPrincipalName: text(r.upn),
+    clientAppUsed: String(r.clientApp),
+    signIns: num(r.signIns),
+    lastSeen: iso(num(r.lastSeen)),
+  }));
+}
+
+const toolName = (t: string): 'azureCli' | 'azurePowerShell' => (t.toLowerCase() === 'azurecli' ? 'azureCli' : 'azurePowerShell');
+
+/** Per (user, tool) from per-version rows: the lowest version is the earliest-seen of the numerically smallest, the highest the latest-seen of the largest (the reference's stable sort). */
+export function finishToolVersions(rows: ResultRow[]): ToolVersionSignIns[] {
+  const groups = new Map<string, ResultRow[]>();
+  for (const r of rows) {
+    const k = `${r.userId} ${toolName(String(r.tool))}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const out: (ToolVersionSignIns & { firstSeen: number })[] = [];
+  for (const list of groups.values()) {
+    let low = list[0]!;
+    let high = list[0]!;
+    let first = list[0]!;
+    for (const r of list) {
+      const dl = compareVersions(String(r.version), String(low.version));
+      if (dl < 0 || (dl === 0 && num(r.firstSeen) < num(low.firstSeen))) low = r;
+      const dh = compareVersions(String(r.version), String(high.version));
+      if (dh > 0 || (dh === 0 && num(r.lastSeen) > num(high.lastSeen))) high = r;
+      if (num(r.firstSeen) < num(first.firstSeen)) first = r;
+    }
+    out.push({
+      userId: String(first.userId),
+      userPrincipalName: text(first.upn),
+      tool: toolName(String(first.tool)),
+      lowestVersion: String(low.version),
+      highestVersion: String(high.version),
+      signIns: list.reduce((s, r) => s + num(r.signIns), 0),
+      lastSeen: iso(Math.max(...list.map((r) => num(r.lastSeen)))),
+      firstSeen: num(first.firstSeen),
+    });
+  }
+  return byFirstSeen(out, (r) => r.firstSeen, (r) => `${r.userId} ${r.tool}`).map(({ firstSeen: _, ...r }) => r);
+}
+
+
+function groupRows(rows: ResultRow[], key: (r: ResultRow) => string): Map<string, ResultRow[]> {
+  const out = new Map<string, ResultRow[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const g = out.get(k);
+    if (g) g.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Distinct values in first-appearance order. */
+function firstAppearance(rows: ResultRow[] | undefined, col: string): string[] {
+  return byFirstSeen([...(rows ?? [])], (r) => num(r.firstSeen), (r) => String(r[col])).map((r) => String(r[col]));
+}
+
+/** The n earliest samples of a group, oldest first (ties by value). */
+function samples(rows: ResultRow[] | undefined): ResultRow[] {
+  return [...(rows ?? [])].sort((a, b) => num(a.sampleAt) - num(b.sampleAt) || keyCompare(String(a.sampleValue), String(b.sampleValue)));
+}
+
+export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples', ResultRow[]>): AutomationProfile[] {
+  const scheduled = new Set(parts['automation.scheduled'].map((r) => String(r.userId)));
+  const agents = groupRows(parts['automation.agents'], (r) => String(r.userId));
+  const ips = groupRows(parts['automation.ips'], (r) => String(r.userId));
+  const sampled = groupRows(parts['automation.samples'], (r) => String(r.userId));
+  return byFirstSeen([...parts['automation.users']], (r) => num(r.firstSeen), (r) => String(r.userId)).map((u) => {
+    const userId = String(u.userId);
+    const management = num(u.management);
+    const interactiveSignIns = num(u.interactive);
+    const scriptedAgents = firstAppearance(agents.get(userId), 'userAgent');
+    const signals: AutomationSignal[] = [];
+    if (num(u.ropc) > 0) signals.push('ropc');
+    if (!interactiveSignIns && management >= NON_INTERACTIVE_ONLY_MIN) signals.push('nonInteractiveOnly');
+    if (scheduled.has(userId)) signals.push('scheduled');
+    if (scriptedAgents.length) signals.push('scriptedClient');
+    return {
+      userId,
+      userPrincipalName: text(u.upn),
+      managementSignIns: management,
+      interactiveSignIns,
+      signals,
+      scriptedAgents,
+      sampleTimes: samples(sampled.get(userId)).slice(0, 5).map((s) => iso(num(s.sampleAt))),
+      ipAddresses: firstAppearance(ips.get(userId), 'ip'),
+    };
+  });
+}
+
+export function finishSingleFactor(parts: Record<'singleFactor' | 'singleFactor.samples', ResultRow[]>): SingleFactorSignIns[] {
+  const sampled = groupRows(parts['singleFactor.samples'], (r) => `${r.userId} ${r.appId}`);
+  return byFirstSeen([...parts.singleFactor], (r) => num(r.firstSeen), (r) => `${r.userId} ${r.appId}`).map((r) => ({
+    userId: String(r.userId),
+    userPrincipalName: text(r.upn),
+    appId: String(r.appId),
+    appDisplayName: text(r.appName),
+    resourceId: text(r.resourceId),
+    signIns: num(r.signIns),
+    firstSeen: iso(num(r.firstSeen)),
+    lastSeen: iso(num(r.lastSeen)),
+    sampleSignInIds: samples(sampled.get(`${r.userId} ${r.appId}`)).slice(0, 5).map((s) => String(s.sampleValue ?? '')),
+  }));
+}
+
+export function finishPivot(by: PivotDimension, rows: ResultRow[]): PivotRow[] {
+  const out = rows.filter((r) => by === 'total' || num(r.signIns) > 0).map((r): PivotRow => {
+    const signIns = num(r.signIns);
+    const mfa = num(r.mfa);
+    const keys: Record<PivotDimension, string[]> = {
+      total: [],
+      app: [String(r.appId), text(r.appName) ?? ''],
+      user: [String(r.userId), text(r.upn) ?? ''],
+      appUser: [String(r.appId), text(r.appName) ?? '', String(r.userId), text(r.upn) ?? ''],
+      operatingSystem: [text(r.osOrUnknown) ?? ''],
+      country: [text(r.countryOrUnknown) ?? ''],
+      clientApp: [text(r.clientAppOrUnknown) ?? ''],
+    };
+    return { keys: keys[by], signIns, mfa, singleFactor: signIns - mfa, users: num(r.users) };
+  });
+  if (by === 'total' && !out.length) out.push({ keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 });
+  return out.sort(comparePivotRows);
+}

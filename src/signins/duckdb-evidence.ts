@@ -1,0 +1,80 @@
+/**
+ * The sign-in evidence port over a DuckDB database with a `signins` table (SIGN_IN_COLUMNS): every
+ * analysis runs as the SQL rendering of its definition (analyses.ts → sql.ts), results are streamed
+ * chunk by chunk and only the aggregate rows reach JavaScript, never the sign-ins themselves.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
+import { type AnalysisName, type AnalysisParams, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
+import { cleanParams, PartEvidence } from './evidence-base.js';
+import { renderSql, type SqlOptions } from './sql.js';
+
+/** Runs one part's SQL on a connection, streaming, and decodes the rows. */
+export async function runSqlPart(conn: DuckDBConnection, name: AnalysisName, params: AnalysisParams, opts: SqlOptions = {}): Promise<ResultRow[]> {
+  const part = definition(name, cleanParams(params));
+  const cols = outputColumns(part);
+  const result = await conn.stream(renderSql(part, opts));
+  const out: ResultRow[] = [];
+  for await (const rows of result.yieldRowsJs()) {
+    for (const row of rows) {
+      const r: ResultRow = {};
+      cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i], false)));
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+export interface DuckDbEvidenceOptions {
+  /** The collected window (`signInsWindow`), when known; else the first and last sign-in. */
+  window?: { from?: string; to?: string };
+  /** Table name (default `signins`). */
+  table?: string;
+}
+
+export class DuckDbSignInEvidence extends PartEvidence {
+  constructor(private readonly conn: DuckDBConnection, private readonly opts: DuckDbEvidenceOptions = {}) {
+    super(opts.window);
+  }
+
+  /** Opens a database file (read-only) and answers from its `signins` table. */
+  static async open(path: string, opts: DuckDbEvidenceOptions = {}): Promise<{ evidence: DuckDbSignInEvidence; close: () => void }> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const conn = await instance.connect();
+    return {
+      evidence: new DuckDbSignInEvidence(conn, opts),
+      close: () => {
+        conn.closeSync();
+        instance.closeSync();
+      },
+    };
+  }
+
+  protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
+    return runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {});
+  }
+}
+
+/** `CREATE TABLE signins (…)` from SIGN_IN_COLUMNS (the signins-ingest store creates the same). */
+export function createSignInsTableSql(table = 'signins'): string {
+  return `CREATE TABLE ${table} (${SIGN_IN_COLUMNS.map(([, col, type]) => `${col} ${type}`).join(', ')})`;
+}
+
+/** Appends rows to a `signins` table through DuckDB's appender (tests, the emulator). */
+export async function appendSignInRows(conn: DuckDBConnection, rows: Iterable<SignInRow>, table = 'signins'): Promise<void> {
+  const { DuckDBTimestampTZValue } = await import('@duckdb/node-api');
+  const appender = await conn.createAppender(table);
+  for (const row of rows) {
+    for (const [key, , type] of SIGN_IN_COLUMNS) {
+      const v = row[key];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (type === 'TIMESTAMPTZ') appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Date.parse(String(v))) * 1000n));
+      else if (type === 'INTEGER') appender.appendInteger(Number(v));
+      else if (type === 'BOOLEAN') appender.appendBoolean(v === true);
+      else appender.appendVarchar(String(v));
+    }
+    appender.endRow();
+  }
+  appender.closeSync();
+}

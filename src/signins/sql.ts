@@ -1,0 +1,133 @@
+/**
+ * Renders an analysis definition (analyses.ts) to DuckDB SQL over the `signins` table (columns:
+ * SIGN_IN_COLUMNS in src/evidence/row.ts). Values are rendered as escaped literals (instants are
+ * re-serialised from numbers, text is quoted with '' doubling), so a query is one self-contained text.
+ * Every atomic predicate is NULL-safe (coalesce … false): SQL's three-valued logic must not drop rows
+ * the reference keeps (NOT (resource_id IN …) with a NULL resource is true in the reference).
+ */
+import { MODERN_CLIENTS, SCRIPTED_AGENT, TOOL_VERSION } from '../evidence/signins.js';
+import { outputColumns, type Agg, type Col, type Part, type Pred } from './analyses.js';
+
+export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const ts = (ms: number) => `TIMESTAMPTZ ${sqlString(new Date(ms).toISOString())}`;
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const re2 = (re: RegExp) => sqlString(`(?i)${re.source}`);
+
+const COL_SQL: Record<Col, string> = {
+  at: 'created_at',
+  id: 'id',
+  userId: 'user_id',
+  upn: 'user_principal_name',
+  appId: 'app_id',
+  appName: 'app_display_name',
+  resourceId: 'resource_id',
+  clientApp: 'client_app_used',
+  userAgent: 'user_agent',
+  ip: 'ip_address',
+  homeTenant: 'lower(home_tenant_id)',
+  resourceTenant: 'lower(resource_tenant_id)',
+  interactive: "(event_type = 'interactiveUser')",
+  singleFactor: "(lower(authentication_requirement) = 'singlefactorauthentication')",
+  multiFactor: "(lower(authentication_requirement) = 'multifactorauthentication')",
+  ropc: "(lower(authentication_protocol) = 'ropc')",
+  trusted: 'trusted_location',
+  tool: `lower(regexp_extract(user_agent, ${re2(TOOL_VERSION)}, 1))`,
+  version: `regexp_extract(user_agent, ${re2(TOOL_VERSION)}, 2)`,
+  day: '((epoch_ms(created_at) // 86400000) * 86400000)::DOUBLE',
+  minuteOfDay: '((epoch_ms(created_at) % 86400000) // 60000)::DOUBLE',
+  osOrUnknown: "coalesce(operating_system, 'unknown')",
+  countryOrUnknown: "coalesce(country_or_region, 'unknown')",
+  clientAppOrUnknown: "coalesce(client_app_used, 'unknown')",
+};
+/** Derived text columns are '' when absent (no regex match); base columns are NULL. */
+const DERIVED_TEXT = new Set<Col>(['tool', 'version']);
+
+/** What a column's value is in a result row (instants as epoch ms). */
+function outSql(c: Col): string {
+  return c === 'at' ? 'epoch_ms(created_at)::DOUBLE' : COL_SQL[c];
+}
+
+export function predSql(p: Pred): string {
+  const safe = (s: string) => `coalesce(${s}, false)`;
+  switch (p.op) {
+    case 'false':
+      return 'false';
+    case 'flag':
+      return safe(COL_SQL[p.col]);
+    case 'not':
+      return `(NOT ${predSql(p.pred)})`;
+    case 'or':
+      return `(${p.preds.map(predSql).join(' OR ')})`;
+    case 'in':
+      return p.values.length ? safe(`${COL_SQL[p.col]} IN (${p.values.map(sqlString).join(', ')})`) : 'false';
+    case 'present':
+      return DERIVED_TEXT.has(p.col) ? safe(`${COL_SQL[p.col]} <> ''`) : `(${COL_SQL[p.col]} IS NOT NULL)`;
+    case 'since':
+      return `(created_at >= ${ts(p.ms)})`;
+    case 'before':
+      return `(created_at < ${ts(p.ms)})`;
+    case 'legacy':
+      return `(client_app_used IS NOT NULL AND lower(client_app_used) NOT IN (${[...MODERN_CLIENTS].map(sqlString).join(', ')}))`;
+    case 'scriptedAgent':
+      return safe(`regexp_matches(user_agent, ${re2(SCRIPTED_AGENT)})`);
+    case 'sameTenant':
+      return "(coalesce(home_tenant_id, '') = '' OR coalesce(resource_tenant_id, '') = '' OR lower(home_tenant_id) = lower(resource_tenant_id))";
+  }
+}
+
+function aggSql(a: Agg): string {
+  switch (a.fn) {
+    case 'count':
+      return 'count(*)::DOUBLE';
+    case 'countIf':
+      return `(count(*) FILTER (WHERE ${predSql(a.where)}))::DOUBLE`;
+    case 'minAt':
+      return 'epoch_ms(min(created_at))::DOUBLE';
+    case 'maxAt':
+      return 'epoch_ms(max(created_at))::DOUBLE';
+    case 'maxAtIf':
+      return `epoch_ms(max(created_at) FILTER (WHERE ${predSql(a.where)}))::DOUBLE`;
+    case 'first':
+      // the earliest row's value, NULL included (arg_min would skip NULL values)
+      return `arg_min_null(${outSql(a.col)}, created_at)`;
+    case 'smallest':
+      return `min(${outSql(a.col)})`;
+    case 'distinct':
+      return `count(DISTINCT ${outSql(a.col)})::DOUBLE`;
+  }
+}
+
+/** Successful user sign-ins: what every analysis counts (signins.md, Definitions). */
+export const SQL_BASE_WHERE = "error_code = 0 AND event_type IN ('interactiveUser', 'nonInteractiveUser') AND user_id IS NOT NULL AND user_id <> ''";
+
+export interface SqlOptions {
+  /** The table (default `signins`). */
+  table?: string;
+  /** Only the rows of partition `index` of `count` (by a hash of the user id): how the emulator answers a partitioned KQL query. */
+  partition?: { index: number; count: number };
+}
+
+export function renderSql(part: Part, opts: SqlOptions = {}): string {
+  const where = [SQL_BASE_WHERE, ...part.where.map(predSql)];
+  if (opts.partition && opts.partition.count > 1) where.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
+  const from = `FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}`;
+  const keys = part.by.map((c) => `${outSql(c)} AS ${ident(c)}`);
+  if (part.kind === 'ringWindow') {
+    // distinct points, each counted in the width + 1 window starts that contain it
+    const names = part.by.map(ident).join(', ');
+    const points = `SELECT DISTINCT ${[...keys, `${outSql(part.position)} AS "position"`, `${outSql(part.distinct)} AS "distinct"`].join(', ')} ${from}`;
+    const start = `(("position" - k + ${part.period}) % ${part.period})`;
+    return `SELECT DISTINCT ${names} FROM (SELECT ${names} FROM (${points}) p CROSS JOIN range(0, ${part.width + 1}) r(k) GROUP BY ${names}, ${start} HAVING count(DISTINCT "distinct") >= ${part.minDistinct})`;
+  }
+  if (part.kind === 'firstN') {
+    const over = `${part.by.length ? `PARTITION BY ${part.by.map(outSql).join(', ')} ` : ''}ORDER BY created_at, id`;
+    return `SELECT ${[...keys, `epoch_ms(created_at)::DOUBLE AS "sampleAt"`, `${outSql(part.value)} AS "sampleValue"`].join(', ')} ${from} QUALIFY row_number() OVER (${over}) <= ${part.n}`;
+  }
+  const cols = [...keys, ...Object.entries(part.aggs).map(([name, a]) => `${aggSql(a)} AS ${ident(name)}`)];
+  const groupBy = part.by.length ? ` GROUP BY ${part.by.map((_, i) => i + 1).join(', ')}` : '';
+  const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!)} > 0` : '';
+  return `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
+}
+
+/** The result columns of `renderSql(part)`, in order (for readers that take rows as arrays). */
+export const sqlColumns = (part: Part) => outputColumns(part);
