@@ -30,8 +30,11 @@ export const lowerId = (v: unknown): string | null => text(v)?.trim().toLowerCas
 
 const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
-/** Log Analytics' portal export: `1/5/2024, 10:11:12.123 AM` (en-US, UTC). */
-const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)? ?(AM|PM)?$/i;
+/**
+ * Log Analytics' portal export: `1/5/2024, 10:11:12.123 AM` (en-US, UTC). Only with AM/PM: a 24-hour
+ * `06/11/2026 10:00` may be day-first (en-GB), and a date that could be read two ways is refused.
+ */
+const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)? ?(AM|PM)$/i;
 
 /**
  * A sign-in time as epoch milliseconds, or NaN. Every export states UTC, so a time without a zone is
@@ -45,10 +48,8 @@ export function parseUtc(v: unknown): number {
   const m = US_TIME.exec(s);
   if (!m) return NaN;
   let hour = Number(m[4]);
-  if (m[8]) {
-    if (hour < 1 || hour > 12) return NaN;
-    hour = (hour % 12) + (m[8].toUpperCase() === 'PM' ? 12 : 0);
-  }
+  if (hour < 1 || hour > 12) return NaN;
+  hour = (hour % 12) + (m[8]!.toUpperCase() === 'PM' ? 12 : 0);
   const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
   const t = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hour, Number(m[5]), Number(m[6] ?? 0), ms);
   const d = new Date(t);
