@@ -46,6 +46,7 @@ export class JsonRecordSplitter {
   write(s: string): void {
     const n = s.length;
     let recStart = this.recordOpen ? 0 : -1;
+    let nextBackslash = -1;
     let i = 0;
     while (i < n) {
       if (this.inString) {
@@ -58,7 +59,10 @@ export class JsonRecordSplitter {
         let end = -1;
         while (j < n) {
           const q = s.indexOf('"', j);
-          const b = s.indexOf('\\', j);
+          // the next backslash is searched for once and remembered: most files have few or none, and
+          // searching the rest of the chunk again for every string would make a chunk quadratic
+          if (nextBackslash < j) nextBackslash = s.indexOf('\\', j) === -1 ? n : s.indexOf('\\', j);
+          const b = nextBackslash < n ? nextBackslash : -1;
           if (q === -1 && b === -1) break;
           if (b !== -1 && (q === -1 || b < q)) {
             if (b + 1 >= n) {

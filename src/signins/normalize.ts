@@ -28,8 +28,8 @@ export function text(v: unknown): string | null {
 
 export const lowerId = (v: unknown): string | null => text(v)?.trim().toLowerCase() || null;
 
-const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+export const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+export const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 /**
  * Log Analytics' portal export: `1/5/2024, 10:11:12.123 AM` (en-US, UTC). Only with AM/PM: a 24-hour
  * `06/11/2026 10:00` may be day-first (en-GB), and a date that could be read two ways is refused.
@@ -43,7 +43,7 @@ const US_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2})(?
 export function parseUtc(v: unknown): number {
   const s = text(v)?.trim();
   if (!s) return NaN;
-  if (ISO_WITH_ZONE.test(s)) return Date.parse(s.replace(' ', 'T'));
+  if (ISO_WITH_ZONE.test(s)) return Date.parse(s.replace(' ', 'T').toUpperCase());
   if (ISO_NO_ZONE.test(s)) return Date.parse(s.replace(' ', 'T') + 'Z');
   const m = US_TIME.exec(s);
   if (!m) return NaN;
@@ -56,7 +56,7 @@ export function parseUtc(v: unknown): number {
   return d.getUTCMonth() === Number(m[1]) - 1 && d.getUTCDate() === Number(m[2]) ? t : NaN;
 }
 
-const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+export const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Graph's spelling of an enumeration value written another way (case, spaces, hyphens); unknown values are kept. */
 function graphSpelling(values: readonly string[], aliases: Record<string, string> = {}): (v: unknown) => string | null {
@@ -69,12 +69,19 @@ function graphSpelling(values: readonly string[], aliases: Record<string, string
   };
 }
 
-export const authenticationRequirement = graphSpelling(['singleFactorAuthentication', 'multiFactorAuthentication']);
-export const conditionalAccessStatus = graphSpelling(['success', 'failure', 'notApplied', 'unknownFutureValue']);
-export const authenticationProtocol = graphSpelling(
-  ['none', 'oAuth2', 'ropc', 'wsFederation', 'saml20', 'deviceCode', 'unknownFutureValue', 'authenticationTransfer', 'nativeAuth', 'implicitAccessTokenAndGetResponseMode'],
-  { resourceownerpasswordcredential: 'ropc', resourceownerpasswordcredentials: 'ropc' },
-);
+/** Graph's spellings, and other spellings (squashed: lower case, letters and digits only) of the same values; the SQL fast path uses them too. */
+export const SPELLINGS = {
+  authenticationRequirement: { values: ['singleFactorAuthentication', 'multiFactorAuthentication'], aliases: {} },
+  conditionalAccessStatus: { values: ['success', 'failure', 'notApplied', 'unknownFutureValue'], aliases: {} },
+  authenticationProtocol: {
+    values: ['none', 'oAuth2', 'ropc', 'wsFederation', 'saml20', 'deviceCode', 'unknownFutureValue', 'authenticationTransfer', 'nativeAuth', 'implicitAccessTokenAndGetResponseMode'],
+    aliases: { resourceownerpasswordcredential: 'ropc', resourceownerpasswordcredentials: 'ropc' },
+  },
+} as const satisfies Record<string, { values: readonly string[]; aliases: Record<string, string> }>;
+
+export const authenticationRequirement = graphSpelling(SPELLINGS.authenticationRequirement.values, SPELLINGS.authenticationRequirement.aliases);
+export const conditionalAccessStatus = graphSpelling(SPELLINGS.conditionalAccessStatus.values, SPELLINGS.conditionalAccessStatus.aliases);
+export const authenticationProtocol = graphSpelling(SPELLINGS.authenticationProtocol.values, SPELLINGS.authenticationProtocol.aliases);
 
 /** A dynamic value: an object/array as is, or its JSON text (CSV, and Log Analytics' string-typed columns). */
 export function dynamic(v: unknown, where: Where, key: string): unknown {

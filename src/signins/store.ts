@@ -21,11 +21,10 @@ import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender, type DuckD
 import { InputError } from '../errors.js';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
 import type { EvidenceWindow } from '../evidence/types.js';
+import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
 
 export const SIGNINS_TABLE = 'signins';
-const STAGE = 'signins_stage';
-const COLUMN_LIST = SIGN_IN_COLUMNS.map(([, c]) => c).join(', ');
 const NULLABLE = SIGN_IN_COLUMNS.filter(([k]) => !['id', 'createdDateTime', 'eventType', 'appId', 'errorCode', 'trustedLocation'].includes(k)).map(([, c]) => c);
 /** How complete a row is: the number of optional fields it has (the dedup keeps the most complete copy). */
 const RICHNESS = NULLABLE.map((c) => `(${c} IS NOT NULL)::INTEGER`).join(' + ') + ' + trusted_location::INTEGER';
@@ -67,6 +66,8 @@ export interface ImportOptions {
   /** Called every ~`progressEvery` rows and at the end of each input. */
   onProgress?: (p: { source: string; rows: number; elapsedMs: number }) => void;
   progressEvery?: number;
+  /** Read every file with the JavaScript reader (tests compare it with DuckDB's fast path). */
+  readerOnly?: boolean;
   /** Called with the temporary database path while it exists (the CLI removes it on Ctrl-C). */
   onTemporary?: (path: string | undefined) => void;
 }
@@ -116,7 +117,7 @@ async function createTables(conn: DuckDBConnection): Promise<void> {
   await conn.run('CREATE TABLE IF NOT EXISTS signins_sources (name VARCHAR, fingerprint VARCHAR, format VARCHAR, rows BIGINT, import_added BIGINT, imported_at TIMESTAMPTZ)');
 }
 
-function appendRow(app: DuckDBAppender, r: SignInRow, src: number, ord: number): void {
+function appendRow(app: DuckDBAppender, r: SignInRow): void {
   const s = (v: string | null) => (v === null ? app.appendNull() : app.appendVarchar(v));
   app.appendVarchar(r.id);
   app.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Date.parse(r.createdDateTime)) * 1000n));
@@ -141,8 +142,6 @@ function appendRow(app: DuckDBAppender, r: SignInRow, src: number, ord: number):
   s(r.conditionalAccessStatus);
   app.appendBoolean(r.trustedLocation);
   s(r.appliedPolicies);
-  app.appendInteger(src);
-  app.appendBigInt(BigInt(ord));
   app.endRow();
 }
 
@@ -172,13 +171,14 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
     }
     const { conn } = db;
     await createTables(conn);
-    await conn.run(`CREATE OR REPLACE TABLE ${STAGE} AS SELECT *, 0::INTEGER AS src, 0::BIGINT AS ord FROM ${SIGNINS_TABLE} LIMIT 0`);
     const known = new Map((await (await conn.runAndReadAll('SELECT fingerprint, format FROM signins_sources')).getRowsJS()).map((r) => [String(r[0]), String(r[1])] as const));
+    const count = async () => Number((await (await conn.runAndReadAll(`SELECT count(*) FROM ${SIGNINS_TABLE}`)).getRowsJS())[0]![0]);
+    const nextRowid = async () => Number((await (await conn.runAndReadAll(`SELECT coalesce(max(rowid) + 1, 0) FROM ${SIGNINS_TABLE}`)).getRowsJS())[0]![0]);
+    const before = await count();
     const sources: (ImportedSource & { fingerprint: string })[] = [];
     const every = opts.progressEvery ?? 100_000;
     const started = Date.now();
-    let ord = 0;
-    for (const [src, input] of inputs.entries()) {
+    for (const input of inputs) {
       const name = input.name ?? ('path' in input ? input.path : 'rows');
       const fp = 'path' in input ? await fingerprint(input.path).catch((err: NodeJS.ErrnoException) => {
         throw new InputError(`cannot read the sign-in file (${err.code ?? err.message})`, name);
@@ -188,10 +188,24 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
         sources.push({ name, format: seen as ImportedSource['format'], rows: 0, skipped: true, fingerprint: fp });
         continue;
       }
-      const app = await conn.createAppender(STAGE);
+      const mark = await nextRowid();
+      if ('path' in input && !opts.readerOnly) {
+        const eligible = await fastPathEligible(input.path);
+        if (eligible) {
+          const fast = await insertFastPath(conn, SIGNINS_TABLE, input.path, eligible.gzip, mark);
+          if (fast.ok) {
+            opts.onProgress?.({ source: name, rows: fast.rows, elapsedMs: Date.now() - started });
+            sources.push({ name, format: 'graph-json', rows: fast.rows, skipped: false, fingerprint: fp });
+            continue;
+          }
+          // the reader decides: it loads what DuckDB would not, or names the bad line
+          await conn.run(`DELETE FROM ${SIGNINS_TABLE} WHERE rowid >= ${mark}`);
+        }
+      }
+      const app = await conn.createAppender(SIGNINS_TABLE);
       let rows = 0;
       const onRow = (row: SignInRow) => {
-        appendRow(app, row, src, ord++);
+        appendRow(app, row);
         if (++rows % every === 0) opts.onProgress?.({ source: name, rows, elapsedMs: Date.now() - started });
       };
       let format: ImportedSource['format'] = 'snapshot';
@@ -205,20 +219,8 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
       opts.onProgress?.({ source: name, rows, elapsedMs: Date.now() - started });
       sources.push({ name, format, rows, skipped: false, fingerprint: fp });
     }
-    const before = Number((await (await conn.runAndReadAll(`SELECT count(*) FROM ${SIGNINS_TABLE}`)).getRowsJS())[0]![0]);
-    await conn.run('BEGIN TRANSACTION');
-    // the chosen copy of every id in this import: the most complete, then the first seen (stored rows first)
-    await conn.run(`CREATE TEMP TABLE chosen AS
-      SELECT * EXCLUDE (rn, richness) FROM (
-        SELECT *, ${RICHNESS} AS richness, row_number() OVER (PARTITION BY id ORDER BY ${RICHNESS} DESC, src, ord) AS rn FROM (
-          SELECT *, -1 AS src, 0::BIGINT AS ord FROM ${SIGNINS_TABLE} WHERE id IN (SELECT id FROM ${STAGE})
-          UNION ALL SELECT * FROM ${STAGE}))
-      WHERE rn = 1 AND src >= 0`);
-    await conn.run(`DELETE FROM ${SIGNINS_TABLE} WHERE id IN (SELECT id FROM chosen)`);
-    await conn.run(`INSERT INTO ${SIGNINS_TABLE} SELECT ${COLUMN_LIST} FROM chosen`);
-    await conn.run('DROP TABLE chosen');
-    await conn.run(`DROP TABLE ${STAGE}`);
-    const total = Number((await (await conn.runAndReadAll(`SELECT count(*) FROM ${SIGNINS_TABLE}`)).getRowsJS())[0]![0]);
+    await dedup(conn);
+    const total = await count();
     const rowsAdded = total - before;
     const now = new Date().toISOString();
     for (const s of sources) {
@@ -226,7 +228,6 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
       await conn.run('INSERT INTO signins_sources VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ)', [s.name, s.fingerprint, s.format, s.rows, rowsAdded, now]);
     }
     if (opts.window?.from || opts.window?.to) await widenWindow(conn, opts.window);
-    await conn.run('COMMIT');
     await conn.run('CHECKPOINT');
     const window = await storeWindow(conn);
     conn.closeSync();
@@ -249,6 +250,20 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
     await removeTmp();
     throw err;
   }
+}
+
+/**
+ * One row per id. Rows are appended in the order they are read (stored rows first, then the inputs in
+ * the order given, each in file order), so `rowid` is "first seen"; of the copies of a repeated id the
+ * most complete is kept, then the first seen. Only repeated ids are ranked: the bulk is untouched.
+ */
+async function dedup(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE TEMP TABLE repeated AS SELECT id FROM ${SIGNINS_TABLE} GROUP BY id HAVING count(*) > 1`);
+  await conn.run(`DELETE FROM ${SIGNINS_TABLE} WHERE rowid IN (
+    SELECT rowid FROM (
+      SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY ${RICHNESS} DESC, rowid) AS rn FROM ${SIGNINS_TABLE} SEMI JOIN repeated USING (id))
+    WHERE rn > 1)`);
+  await conn.run('DROP TABLE repeated');
 }
 
 async function widenWindow(conn: DuckDBConnection, w: { from?: string | undefined; to?: string | undefined }): Promise<void> {
