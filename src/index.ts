@@ -20,6 +20,11 @@ export { RULES } from './rules/registry.js';
 export { InputError, UsageError } from './errors.js';
 export { packageVersion, TOOL_NAME } from './package.js';
 export { MemorySignInEvidence } from './evidence/memory.js';
+export {
+  defaultStorePath, importSignInLogs, openSignInEvidence, signInEvidenceFor, type ImportResult, type ImportSignInLogsOptions, type ImportedSource,
+  type SignInEvidenceOptions,
+} from './app/signins.js';
+export type { SignInRow } from './evidence/row.js';
 
 export type { Format, RenderOptions } from './report/formats.js';
 export type { Report, ReportPrincipal, ReportRuleInfo } from './report/report.js';

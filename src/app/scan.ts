@@ -8,6 +8,7 @@ import type { DataGap } from '../snapshot/model.js';
 import { makeTempDir } from './output.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
+import { signInEvidenceFor, type SignInEvidenceOptions } from './signins.js';
 
 /** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
 export interface LiveSource {
@@ -23,6 +24,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Sign-in facts for rules that need them; without it those rules report `unknown`. */
   evidence?: SignInEvidence;
+  /** Sign-in logs to build the evidence from (when `evidence` is not given): files imported into `database` (default a temporary one), with the snapshot's own `signIns`. */
+  signIns?: { files?: readonly string[] | undefined; database?: string | undefined; onProgress?: SignInEvidenceOptions['onProgress'] };
   /** Called with each warning as soon as it is known (they are also returned). */
   onWarning?: WarningHandler;
   /** The report's `generatedAt` (default: now). */
@@ -56,9 +59,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   } else {
     loaded = await loadSnapshotFrom(source, opts.onWarning);
   }
+  const evidence = opts.evidence
+    ?? (opts.signIns ? (await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path })).evidence : undefined);
   const evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
     ...(opts.rules ? { rules: opts.rules } : {}),
-    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+    ...(evidence ? { evidence } : {}),
   });
   let report = buildReport(evaluation, opts.now);
   if (opts.redact) {

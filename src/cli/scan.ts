@@ -12,6 +12,7 @@ import { demoSnapshotPath } from '../package.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
+import { printImportProgress } from './signins.js';
 import type { Command } from './command.js';
 
 const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
@@ -29,6 +30,10 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --allow-unknown       with --fail-on: let unknown verdicts pass the gate
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
+  --signins FILE        sign-in logs for the sign-in rules (Graph JSON/NDJSON, admin center JSON/CSV,
+                        Log Analytics exports; .gz too); repeat for several (see "mfaguard help signins")
+  --signins-db FILE     the sign-in database to import them into and read (kept; default a temporary one);
+                        alone: read sign-ins imported before with "mfaguard signins import"
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -54,6 +59,8 @@ const SCAN_OPTIONS = {
   demo: { type: 'boolean' },
   ...REPORT_OUTPUT_OPTIONS,
   'save-snapshot': { type: 'string' },
+  signins: { type: 'string', multiple: true },
+  'signins-db': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -64,7 +71,7 @@ async function runScanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
-  const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined]);
+  const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined, ...(values.signins ?? []), values['signins-db']]);
 
   const live = values.tenant !== undefined;
   if (!live) {
@@ -77,9 +84,10 @@ async function runScanCommand(argv: string[]): Promise<number> {
     source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),
     redact: !!values.redact,
     onWarning: printWarning,
+    ...(values.signins || values['signins-db'] ? { signIns: { files: values.signins ?? [], database: values['signins-db'], onProgress: printImportProgress } } : {}),
   };
-  // a live collection may go to a temporary directory: removed on Ctrl-C too
-  const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
+  // a live collection may go to a temporary directory, sign-ins to a temporary database: removed on Ctrl-C too
+  const result = live || options.signIns ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate);
   return code || (incomplete ? 1 : 0);

@@ -11,7 +11,7 @@ import type { SignInEventType, SignInRow } from '../evidence/row.js';
 /** Where a record is in its file: what an InputError names. */
 export interface Where {
   file: string;
-  line: number;
+  line?: number | undefined;
   column?: number | undefined;
 }
 

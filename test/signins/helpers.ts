@@ -13,7 +13,7 @@ export async function readAll(path: string): Promise<{ rows: SignInRow[]; format
   const lines: number[] = [];
   const r = await readSignInFile(path, (row, where) => {
     rows.push(row);
-    lines.push(where.line);
+    lines.push(where.line ?? 0);
   });
   return { rows, format: r.format, lines };
 }
