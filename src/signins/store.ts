@@ -15,7 +15,7 @@
  * does not depend on how often or in which order the files are imported, except for exact ties.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
@@ -145,6 +145,32 @@ function appendRow(app: DuckDBAppender, r: SignInRow): void {
   app.endRow();
 }
 
+/** Whether process `pid` is running (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporaries of imports that were killed (SIGKILL, power loss: nothing could remove them) are removed by the next import. */
+async function removeStaleTemporaries(target: string): Promise<void> {
+  const name = basename(target);
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-[0-9a-f]{8}(\\.wal)?$`);
+  let entries: string[];
+  try {
+    entries = await readdir(dirname(target));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = pattern.exec(e);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(dirname(target), e), { force: true });
+  }
+}
+
 /**
  * Imports sign-in inputs into the store at `database` (created if missing). All or nothing: on any
  * error the temporary database is removed and `database` is untouched.
@@ -160,6 +186,7 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
   opts.onTemporary?.(tmp);
   let db: Awaited<ReturnType<typeof connect>> | undefined;
   try {
+    await removeStaleTemporaries(target);
     if (await exists(target)) {
       await copyFile(target, tmp);
       if (await exists(`${target}.wal`)) await copyFile(`${target}.wal`, `${tmp}.wal`);

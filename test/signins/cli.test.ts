@@ -59,8 +59,11 @@ describe('mfaguard signins import', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     expect(readFileSync(db).equals(before)).toBe(true);
+    expect(readdirSync(dir).some((f) => f.startsWith('logs.duckdb.tmp-'))).toBe(true); // nothing can remove it after SIGKILL…
     const r = await mfaguard(['scan', '--snapshot', writeSnapshot(dir), '--signins-db', db, '--format', 'json']);
     expect(r.code).toBe(0);
+    expect((await mfaguard(['signins', 'import', fixture('graph-array.json'), '--db', db])).stdout).toMatch(/1 new, 5 in total/);
+    expect(readdirSync(dir).sort()).toEqual(['big.json', 'logs.duckdb', 'tenant.json']); // …the next import does
   }, 60_000);
 });
 
