@@ -35,14 +35,12 @@ export interface ImportSignInLogsOptions {
 function temporaries(): (path: string | undefined) => void {
   let current: string | undefined;
   return (path) => {
-    if (current) {
-      trackTemporary(current, false);
-      trackTemporary(`${current}.wal`, false);
-    }
+    if (current) for (const p of [current, `${current}.wal`, `${current}.tmp`]) trackTemporary(p, false);
     current = path;
     if (path) {
       trackTemporary(path, true);
       trackTemporary(`${path}.wal`, true);
+      trackTemporary(`${path}.tmp`, true);
     }
   };
 }

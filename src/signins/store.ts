@@ -25,6 +25,8 @@ import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
 
 export const SIGNINS_TABLE = 'signins';
+/** DuckDB's memory during an import (the process stays under 4 GiB at 10M rows; more spills to disk). */
+const IMPORT_MEMORY_LIMIT = '2GB';
 const NULLABLE = SIGN_IN_COLUMNS.filter(([k]) => !['id', 'createdDateTime', 'eventType', 'appId', 'errorCode', 'trustedLocation'].includes(k)).map(([, c]) => c);
 /** How complete a row is: the number of optional fields it has (the dedup keeps the most complete copy). */
 const RICHNESS = NULLABLE.map((c) => `(${c} IS NOT NULL)::INTEGER`).join(' + ') + ' + trusted_location::INTEGER';
@@ -104,7 +106,8 @@ async function exists(path: string): Promise<boolean> {
 
 /** Opens (creating if needed) a DuckDB file with the store's tables; extensions stay offline. */
 async function connect(path: string): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  // memory_limit: DuckDB's default is 80% of RAM; an import must stay well inside the 4 GiB budget (it spills to `<db>.tmp/`)
+  const instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', memory_limit: IMPORT_MEMORY_LIMIT });
   const conn = await instance.connect();
   await conn.run("SET TimeZone = 'UTC'");
   return { instance, conn };
@@ -158,7 +161,7 @@ function alive(pid: number): boolean {
 /** Temporaries of imports that were killed (SIGKILL, power loss: nothing could remove them) are removed by the next import. */
 async function removeStaleTemporaries(target: string): Promise<void> {
   const name = basename(target);
-  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-[0-9a-f]{8}(\\.wal)?$`);
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-[0-9a-f]{8}(\\.wal|\\.tmp)?$`);
   let entries: string[];
   try {
     entries = await readdir(dirname(target));
@@ -167,7 +170,7 @@ async function removeStaleTemporaries(target: string): Promise<void> {
   }
   for (const e of entries) {
     const m = pattern.exec(e);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(dirname(target), e), { force: true });
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(dirname(target), e), { force: true, recursive: true });
   }
 }
 
@@ -181,6 +184,7 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
   const removeTmp = async () => {
     await rm(tmp, { force: true });
     await rm(`${tmp}.wal`, { force: true });
+    await rm(`${tmp}.tmp`, { force: true, recursive: true }); // DuckDB's spill directory
     opts.onTemporary?.(undefined);
   };
   opts.onTemporary?.(tmp);
