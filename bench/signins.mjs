@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Sign-in ingest benchmark (`npm run bench:signins`, which builds first):
-//   node bench/signins.mjs [FILE.ndjson[.gz]] [--rows 200000] [--keep]
+//   node bench/signins.mjs [FILE.ndjson[.gz]] [--rows 200000] [--reader] [--keep]
 //   (or MFAGUARD_BENCH_SIGNINS=FILE)
 // FILE: Graph beta sign-ins, one per line (devkit/gen/signins.ts writes 10M-row files). Without one,
 // a throwaway generator writes --rows realistic rows into a temporary file first.
 // Measures, each in its own child process (so peak RSS is that of the work alone):
 //   ingest — importSignIns() into a new DuckDB file (what `mfaguard signins import` does);
 //   floor  — DuckDB reading the same file itself: CREATE TABLE AS SELECT * FROM read_json(...).
-// Prints the machine, rows, wall time, rows/s, peak RSS of both, and ingest / floor.
+//   reader — with --reader: the same import through the JavaScript readers (what CSV, JSON arrays and
+//            UTF-16 inputs take; DuckDB's fast path off).
+// Prints the machine, rows, wall time, rows/s, peak RSS of each, and ingest / floor.
 // Targets: ingest ≤ 1.5× the floor; 10M rows end to end ≤ 90 s and ≤ 4 GiB.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string', default: '200000' }, keep: { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string', default: '200000' }, keep: { type: 'boolean' }, reader: { type: 'boolean' } } });
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'mfaguard-bench-signins-'));
 let file = positionals[0] ?? process.env.MFAGUARD_BENCH_SIGNINS;
@@ -92,12 +94,14 @@ if (!file) {
 }
 file = resolve(file);
 
-const ingest = child(`
+const importChild = (db, readerOnly) => child(`
   const { importSignIns } = await import(${JSON.stringify(join(root, 'dist/src/signins/store.js'))});
   const t = performance.now();
-  const r = await importSignIns(${JSON.stringify(join(work, 'ingest.duckdb'))}, [{ path: ${JSON.stringify(file)} }]);
+  const r = await importSignIns(${JSON.stringify(join(work, 'DB'))}.replace(/DB$/, ${JSON.stringify(db)}), [{ path: ${JSON.stringify(file)} }], { readerOnly: ${readerOnly} });
   console.log(JSON.stringify({ ms: performance.now() - t, rows: r.totalRows, read: r.rowsRead, rss: process.resourceUsage().maxRSS * 1024 }));
 `);
+const ingest = importChild('ingest.duckdb', false);
+const reader = values.reader ? importChild('reader.duckdb', true) : undefined;
 const floor = child(`
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const t = performance.now();
@@ -115,6 +119,7 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${gib(to
 console.log(`input:   ${file} (${gib(statSync(file).size)})`);
 console.log(line('ingest', ingest));
 console.log(line('floor', floor));
+if (reader) console.log(line('reader', reader));
 console.log(`ingest / floor: ${(ingest.ms / floor.ms).toFixed(2)}× (target ≤ 1.5×)`);
 if (!values.keep) rmSync(work, { recursive: true, force: true });
 else console.log(`kept ${work}`);

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, readAll, readError, tempDir } from './helpers.js';
@@ -51,6 +52,13 @@ describe('Entra admin center CSV downloads', () => {
     expect(await bad('quote.csv', `${HEADER}\n${ok}\n2026-11-05T06:00:00Z,"r2,u1\n`)).toMatch(/quote\.csv:\d+: not valid CSV/);
     expect(await bad('nouser.csv', `${HEADER}\n${ok}\n${ok.replace(',u1,', ',,')}\n`)).toMatch(/nouser\.csv:3: key "User ID": missing: a user sign-in needs the user id/);
     expect(await bad('noid.csv', `${HEADER}\n${ok.replace(',r1,', ',,')}\n`)).toMatch(/noid\.csv:2: key "Request ID": missing/);
+  });
+
+  it('reads a gzip-compressed download (detected by content), the file name still saying non-interactive', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'NonInteractiveSignIns_2026-11-05.csv.gz'), gzipSync(readFileSync(fixture('NonInteractiveSignIns_2026-11-05_2026-11-06.csv'))));
+    const plain = await readAll(fixture('NonInteractiveSignIns_2026-11-05_2026-11-06.csv'));
+    expect((await readAll(join(dir, 'NonInteractiveSignIns_2026-11-05.csv.gz'))).rows).toEqual(plain.rows);
   });
 
   it('reads a UTF-16LE download with a byte order mark', async () => {
