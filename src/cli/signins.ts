@@ -30,15 +30,17 @@ const IMPORT_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const rows = (n: number) => `${fmt(n)} ${n === 1 ? 'row' : 'rows'}`;
 
 /** One stderr line per input read (and every 100,000 rows of a long one), with the rate so far. */
 export function printImportProgress(p: { source: string; rows: number; elapsedMs: number }): void {
-  const rate = p.elapsedMs > 0 ? ` (${fmt(Math.round(p.rows / (p.elapsedMs / 1000)))} rows/s)` : '';
-  process.stderr.write(`mfaguard: signins: ${escapeControls(p.source)}: ${fmt(p.rows)} rows${rate}\n`);
+  // a rate over less than a second is mostly start-up time: only long imports show one
+  const rate = p.elapsedMs >= 1000 ? ` (${fmt(Math.round(p.rows / (p.elapsedMs / 1000)))} rows/s)` : '';
+  process.stderr.write(`mfaguard: signins: ${escapeControls(p.source)}: ${rows(p.rows)}${rate}\n`);
 }
 
 function summary(r: ImportResult): string {
-  const lines = r.sources.map((s) => `  ${escapeControls(s.name)}: ${s.skipped ? 'already imported, skipped' : `${fmt(s.rows)} rows (${s.format})`}`);
+  const lines = r.sources.map((s) => `  ${escapeControls(s.name)}: ${s.skipped ? 'already imported, skipped' : `${rows(s.rows)} (${s.format})`}`);
   const window = r.window ? `, ${r.window.from} to ${r.window.to}` : '';
   return [`Imported ${fmt(r.rowsRead)} sign-ins into ${escapeControls(r.database)}: ${fmt(r.rowsAdded)} new, ${fmt(r.totalRows)} in total${window}`, ...lines].join('\n');
 }
