@@ -68,6 +68,40 @@ describe('mfaguard signins import', () => {
   }, 60_000);
 });
 
+describe('mfaguard signins import, interrupted or pointed at the wrong file', () => {
+  it('Ctrl-C (SIGINT) removes the temporary database and leaves the old one as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'logs.duckdb');
+    expect((await mfaguard(['signins', 'import', fixture('graph-beta.ndjson'), '--db', db])).code).toBe(0);
+    const before = readFileSync(db);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `[${Array.from({ length: 300_000 }, (_, i) => JSON.stringify({ id: `k${i}`, createdDateTime: '2026-11-02T08:00:00Z', userId: 'u', appId: 'a', status: { errorCode: 0 }, isInteractive: true, userAgent: 'x'.repeat(200) })).join(',\n')}]`);
+    const child = spawn(process.execPath, [BIN, 'signins', 'import', big, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MFAGUARD_NO_RESPAWN: '1' } });
+    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      if (/100,000 rows/.test(String(d))) resolve();
+    }));
+    child.kill('SIGINT');
+    const [, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (code, sig) => r([code, sig])));
+    expect(signal).toBe('SIGINT');
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['big.json', 'logs.duckdb']);
+  }, 60_000);
+
+  it('--db naming a file that is not a DuckDB database: exit 2, the file untouched', async () => {
+    const dir = tempDir();
+    const notDb = join(dir, 'notes.txt');
+    writeFileSync(notDb, 'my notes\n');
+    const r = await mfaguard(['signins', 'import', fixture('graph-beta.ndjson'), '--db', notDb]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/notes\.txt: not a sign-in database DuckDB can open/);
+    expect(readFileSync(notDb, 'utf8')).toBe('my notes\n');
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    const scan = await mfaguard(['scan', '--snapshot', writeSnapshot(dir), '--signins-db', join(dir, 'missing.duckdb')]);
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toMatch(/missing\.duckdb: sign-in database not found/);
+  });
+});
+
 function writeSnapshot(dir: string): string {
   const path = join(dir, 'tenant.json');
   writeFileSync(path, JSON.stringify(snapshot({ users: [user('alice@tailspin.test', { id: '0a11ce00-0000-4000-8000-000000000001' })] })));
