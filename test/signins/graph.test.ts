@@ -78,6 +78,7 @@ describe('Graph sign-in JSON', () => {
     expect(await bad('badtime.ndjson', JSON.stringify({ ...one('x'), createdDateTime: 'yesterday' }))).toMatch(/badtime\.ndjson:1:1: key "createdDateTime": expected an ISO 8601 UTC time/);
     expect(await bad('nouser.ndjson', JSON.stringify({ ...one('x'), userId: '' }))).toMatch(/nouser\.ndjson:1:1: key "userId": missing: a user sign-in needs the user id/);
     expect(await bad('nostatus.ndjson', JSON.stringify({ ...one('x'), status: undefined }))).toMatch(/key "status\.errorCode": missing/);
+    expect(await bad('pretty.json', '[\n  {\n    "id": "1",\n    "createdDateTime": 2026-11-02\n  }\n]')).toMatch(/pretty\.json:4:28: not valid JSON/);
     expect(await bad('scalar.json', '[1, 2]')).toMatch(/scalar\.json:1:2: expected a sign-in object in the array, got "1"/);
     expect(await bad('text.json', '{"value": []} garbage')).toMatch(/text\.json:1:15: not a sign-in file/);
     expect(await bad('noshape.ndjson', '{"foo": 1}')).toMatch(/noshape\.ndjson:1:1: key "createdDateTime": missing/);
