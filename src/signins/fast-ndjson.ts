@@ -20,6 +20,7 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The first line of `path` (decompressed), when the file may take the fast path: UTF-8 without BOM, NDJSON of Graph records. */
 export async function fastPathEligible(path: string): Promise<{ gzip: boolean } | undefined> {
+  if (/[*?[\]{}]/.test(path)) return undefined; // read_json would take the name as a glob pattern
   const fh = await open(path, 'r');
   let head: Buffer;
   try {

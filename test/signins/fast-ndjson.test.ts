@@ -60,6 +60,8 @@ describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs 
     for (const f of ['graph-v1-pages.json', 'graph-array.json', 'la-signinlogs.json', 'InteractiveSignIns_2026-11-05_2026-11-06.csv']) {
       expect(await fastPathEligible(fixture(f))).toBeUndefined();
     }
+    writeFileSync(join(dir, 'v[1].ndjson'), varied(3)); // a glob pattern to read_json
+    expect(await fastPathEligible(join(dir, 'v[1].ndjson'))).toBeUndefined();
     writeFileSync(join(dir, 'le.ndjson'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(varied(3), 'utf16le')]));
     expect(await fastPathEligible(join(dir, 'le.ndjson'))).toBeUndefined();
   });
