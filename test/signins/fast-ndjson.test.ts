@@ -89,6 +89,18 @@ describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs 
     expect(new Set(fast.map((r) => r.authenticationRequirement))).toEqual(new Set(['singleFactorAuthentication', 'multiFactorAuthentication', null, 'somethingNew']));
   });
 
+  it('duplicate keys in an object (as in Microsoft\'s own samples): the last wins on both paths', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'dup.ndjson');
+    writeFileSync(file, '{"id":"1","createdDateTime":"2026-11-02T08:00:00Z","userId":"first","userId":"last","appId":"a","status":{"errorCode":0},"isInteractive":true}\n');
+    const fast = await importSignIns(join(dir, 'fast.duckdb'), [{ path: file }]);
+    await importSignIns(join(dir, 'reader.duckdb'), [{ path: file }], { readerOnly: true });
+    expect(fast.totalRows).toBe(1);
+    const rows = await storedRows(join(dir, 'fast.duckdb'));
+    expect(rows[0]!.userId).toBe('last');
+    expect(rows).toEqual(await storedRows(join(dir, 'reader.duckdb')));
+  });
+
   it('the beta fixture (blank line included) loads the same both ways', async () => {
     const dir = tempDir();
     await importSignIns(join(dir, 'fast.duckdb'), [{ path: fixture('graph-beta.ndjson') }]);
