@@ -5,15 +5,17 @@ export class InputError extends Error {
     readonly file?: string,
     readonly line?: number,
     readonly key?: string,
+    /** 1-based column on `line` (text inputs: a CSV field, a JSON value); shown as file:line:column. */
+    readonly column?: number,
   ) {
-    super(formatLocation(file, line, key) + message);
+    super(formatLocation(file, line, key, column) + message);
     this.name = 'InputError';
   }
 }
 
-function formatLocation(file?: string, line?: number, key?: string): string {
+function formatLocation(file?: string, line?: number, key?: string, column?: number): string {
   const parts: string[] = [];
-  if (file) parts.push(line !== undefined ? `${file}:${line}` : file);
+  if (file) parts.push(line !== undefined ? `${file}:${line}${column !== undefined ? `:${column}` : ''}` : file);
   if (key) parts.push(`key "${key}"`);
   return parts.length ? parts.join(': ') + ': ' : '';
 }

@@ -31,6 +31,11 @@ export { TREND_FORMATS, renderTrends, trendChartSvg, type Trends, type RuleTrend
 export { DuckDbSignInEvidence } from './signins/duckdb-evidence.js';
 export { LogAnalyticsSignInEvidence, LogAnalyticsQueryError } from './signins/log-analytics-evidence.js';
 export { logAnalyticsEvidence, type LogAnalyticsSourceOptions } from './app/log-analytics.js';
+export {
+  defaultStorePath, importSignInLogs, openSignInEvidence, signInEvidenceFor, type ImportResult, type ImportSignInLogsOptions, type ImportedSource,
+  type SignInEvidenceOptions, type OpenedSignInEvidence,
+} from './app/signins.js';
+export type { SignInRow } from './evidence/row.js';
 
 export type { Format, RenderOptions } from './report/formats.js';
 export type { Report, ReportPrincipal, ReportRuleInfo } from './report/report.js';

@@ -74,6 +74,12 @@ export function pendingTempFiles(): string[] {
   return [...pendingTemps];
 }
 
+/** Registers a temporary file another module creates (a database being built) while `active`; forgets it after. */
+export function trackTemporary(path: string, active: boolean): void {
+  if (active) pendingTemps.add(path);
+  else pendingTemps.delete(path);
+}
+
 /** Removes every temporary file and directory still in use (synchronous: safe in a signal handler). */
 export function removePendingTempFiles(): void {
   for (const tmp of pendingTemps) rmSync(tmp, { force: true, recursive: true });

@@ -12,6 +12,7 @@ import { resolveConfig } from './config.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
 import { recordScan, resolveStateDir, type RecordedScan } from './state.js';
+import { signInEvidenceFor, type SignInEvidenceOptions } from './signins.js';
 
 /** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
 export interface LiveSource {
@@ -27,6 +28,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Sign-in facts for rules that need them; without it those rules report `unknown`. */
   evidence?: SignInEvidence;
+  /** Sign-in logs to build the evidence from (when `evidence` is not given): files imported into `database` (default a temporary one), with the snapshot's own `signIns`. */
+  signIns?: { files?: readonly string[] | undefined; database?: string | undefined; onProgress?: SignInEvidenceOptions['onProgress'] };
   /** Called with each warning as soon as it is known (they are also returned). */
   onWarning?: WarningHandler;
   /** The report's `generatedAt` (default: now). */
@@ -85,12 +88,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   } else {
     loaded = await loadSnapshotFrom(source, opts.onWarning);
   }
-  const evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
-    ...(opts.rules ? { rules: opts.rules } : {}),
-    ...(opts.evidence ? { evidence: opts.evidence } : {}),
-    ...(config ? { config } : {}),
-    ...(config || opts.asOf !== undefined ? { asOf } : {}),
-  });
+  // sign-in files or a database: imported, then read where they are (DuckDB) until the rules are done
+  const opened = !opts.evidence && opts.signIns ? await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path }) : undefined;
+  const evidence = opts.evidence ?? opened?.evidence;
+  let evaluation;
+  try {
+    evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
+      ...(opts.rules ? { rules: opts.rules } : {}),
+      ...(config ? { config } : {}),
+      ...(config || opts.asOf !== undefined ? { asOf } : {}),
+      ...(evidence ? { evidence } : {}),
+    });
+  } finally {
+    await opened?.close();
+  }
   let report = buildReport(evaluation, opts.now);
   if (opts.redact) {
     const { model } = evaluation;

@@ -10,13 +10,14 @@ import { exemptCommand } from './exempt.js';
 import { historyCommand } from './history.js';
 import { diffCommand } from './diff.js';
 import { trendsCommand } from './trends.js';
+import { signinsCommand } from './signins.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, signinsCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure

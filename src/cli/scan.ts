@@ -16,6 +16,7 @@ import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
+import { printImportProgress } from './signins.js';
 import type { Command } from './command.js';
 
 const stateOption = (state: string | false | undefined) => (state === undefined ? {} : { state });
@@ -61,6 +62,10 @@ ${STATE_OPTIONS_HELP}
                         is AZURE_TENANT_ID, or --tenant when collecting live)
   --log-analytics-endpoint URL
                         Log Analytics query API origin (default the cloud's, e.g. https://api.loganalytics.io)
+  --signins FILE        sign-in logs for the sign-in rules (Graph JSON/NDJSON, admin center JSON/CSV,
+                        Log Analytics exports; .gz too); repeat for several (see "mfaguard help signins")
+  --signins-db FILE     the sign-in database to import them into and read (kept; default a temporary one);
+                        alone: read sign-ins imported before with "mfaguard signins import"
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -90,6 +95,8 @@ const SCAN_OPTIONS = {
   ...STATE_ARG_OPTIONS,
   'log-analytics': { type: 'string' },
   'log-analytics-endpoint': { type: 'string' },
+  signins: { type: 'string', multiple: true },
+  'signins-db': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -100,7 +107,7 @@ async function runScanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
-  const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined]);
+  const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined, ...(values.signins ?? []), values['signins-db']]);
 
   const live = values.tenant !== undefined;
   if (!live) {
@@ -122,9 +129,10 @@ async function runScanCommand(argv: string[]): Promise<number> {
     onWarning: printWarning,
     ...stateOption(stateFromArgs(values)),
     ...(evidence ? { evidence } : {}),
+    ...(values.signins || values['signins-db'] ? { signIns: { files: values.signins ?? [], database: values['signins-db'], onProgress: printImportProgress } } : {}),
   };
-  // a live collection may go to a temporary directory: removed on Ctrl-C too
-  const result = live ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
+  // a live collection may go to a temporary directory, sign-ins to a temporary database: removed on Ctrl-C too
+  const result = live || options.signIns ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);

@@ -26,7 +26,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
  * StringDecoder (what `setEncoding` uses; TextDecoder in stream mode is twice as slow on a 100k-user
  * snapshot); the rare UTF-16BE through TextDecoder. The BOM is not part of the text.
  */
-function textDecoderFor(head: Buffer): { write(b: Buffer): string; end(): string } {
+export function textDecoderFor(head: Buffer): { write(b: Buffer): string; end(): string } {
   const encoding = detectEncoding(head);
   if (encoding === 'utf-16be') {
     const d = new TextDecoder('utf-16be');

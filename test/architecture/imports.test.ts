@@ -56,6 +56,11 @@ describe('import direction', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the sign-in adapters (src/signins) know nothing of the library or the command line', () => {
+    const bad = FILES.filter((f) => inside(f.path, 'src/signins') && f.imports.some((i) => inside(i, 'src/app', 'src/cli')));
+    expect(bad.map((f) => f.path)).toEqual([]);
+  });
+
   it('nothing below the command line imports it', () => {
     const bad = FILES.filter((f) => !inside(f.path, 'src/cli') && f.imports.some((i) => inside(i, 'src/cli')));
     expect(bad.map((f) => f.path)).toEqual([]);
