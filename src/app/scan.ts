@@ -1,6 +1,7 @@
 /** `scan`: a snapshot (from a file, memory, the demo, or a live collection) evaluated into a report. */
 import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import type { SignInEvidence } from '../evidence/types.js';
+import { MemorySignInEvidence } from '../evidence/memory.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { Rule } from '../rules/types.js';
@@ -56,9 +57,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   } else {
     loaded = await loadSnapshotFrom(source, opts.onWarning);
   }
+  // Sign-ins given explicitly win; otherwise those the snapshot carries (key `signIns`, spec/signins.md).
+  const evidence = opts.evidence ?? MemorySignInEvidence.fromSnapshot(loaded.snapshot);
   const evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
     ...(opts.rules ? { rules: opts.rules } : {}),
-    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+    ...(evidence ? { evidence } : {}),
   });
   let report = buildReport(evaluation, opts.now);
   if (opts.redact) {
