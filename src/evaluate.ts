@@ -52,8 +52,26 @@ function finish(ctx: RuleContext, rules: readonly Rule[], findings: Finding[]): 
   // Without the user list no user rule can name its scope: say so once per rule instead of reporting nothing.
   const usersGap = model.gap('users');
   if (usersGap) {
-    for (const r of rules.filter((x) => x.meta.resourceType === 'user')) {
-      findings.push(...scopeGapFinding(r.meta, ctx, [usersGap], 'The accounts this rule applies to'));
+    // One tenant-level finding per user rule: a rule's own tenant-level note (sign-in logs missing, no
+    // break-glass account declared) is folded into it, so (rule, tenant) stays one entry.
+    const userRules = new Set(rules.filter((x) => x.meta.resourceType === 'user').map((r) => r.meta.id));
+    const tenantId = model.snapshot.tenant.id;
+    const own = new Map<string, Finding[]>();
+    const kept = findings.filter((f) => {
+      if (!userRules.has(f.ruleId) || f.resourceType !== 'tenant' || f.resourceId !== tenantId) return true;
+      own.set(f.ruleId, [...(own.get(f.ruleId) ?? []), f]);
+      return false;
+    });
+    findings.length = 0;
+    findings.push(...kept);
+    for (const r of rules.filter((x) => userRules.has(x.meta.id))) {
+      const [gap] = scopeGapFinding(r.meta, ctx, [usersGap], 'The accounts this rule applies to');
+      for (const f of own.get(r.meta.id) ?? []) {
+        gap!.reason += `; ${f.reason}`;
+        const missing = f.evidence.missing;
+        if (Array.isArray(missing)) gap!.evidence = { ...gap!.evidence, missing: [...new Set([...(gap!.evidence.missing as string[]), ...missing])] };
+      }
+      findings.push(gap!);
     }
   }
   const dataGaps = TRACKED.map((k) => model.gap(k)).filter((g): g is DataGap => !!g);
