@@ -9,6 +9,7 @@ import { DirectoryModel, norm, type DataGap } from './snapshot/model.js';
 import { evaluateUser, prepareEngine, type EngineContext } from './coverage/engine.js';
 import type { UserCoverage } from './coverage/types.js';
 import type { SignInEvidence } from './evidence/types.js';
+import { findContradictions, type Contradiction } from './evidence/contradictions.js';
 import { RULES } from './rules/registry.js';
 import type { Finding, Rule, RuleContext } from './rules/types.js';
 import { scopeGapFinding } from './rules/common.js';
@@ -22,6 +23,11 @@ export interface Evaluation {
   rules: readonly Rule[];
   /** Collections that were not collected or failed, for the report header. */
   dataGaps: DataGap[];
+  /**
+   * Predicted vs observed (spec/signins.md): single-factor sign-ins to targets the engine calls
+   * healthy, per (user, target). Present only when sign-in evidence was given.
+   */
+  contradictions?: Contradiction[];
 }
 
 const TRACKED: CollectionKey[] = [
@@ -101,5 +107,10 @@ export async function evaluateSnapshotAsync(snapshot: Snapshot, opts: EvaluateOp
   const ctx = prepare(snapshot, opts.evidence);
   const results = rules.map((r) => runRule(r, ctx));
   const findings = results.some((x) => !Array.isArray(x)) ? (await Promise.all(results)).flat() : (results as Finding[][]).flat();
-  return finish(ctx, rules, findings);
+  const evaluation = finish(ctx, rules, findings);
+  if (ctx.evidence) {
+    const singleFactor = await ctx.evidence.singleFactorSignIns(ctx.asOf ? { asOf: ctx.asOf } : {});
+    evaluation.contradictions = findContradictions(singleFactor, { model: ctx.model, policies: ctx.engine.policies, coverage: ctx.coverage });
+  }
+  return evaluation;
 }

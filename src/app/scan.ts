@@ -2,6 +2,7 @@
 import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { MemorySignInEvidence } from '../evidence/memory.js';
+import { signInWorkbook } from '../evidence/workbook.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { Rule } from '../rules/types.js';
@@ -41,6 +42,9 @@ export interface ScanResult {
   collection?: CollectResult;
 }
 
+/** Rows per workbook pivot kept in a scan report. */
+export const REPORT_PIVOT_ROWS = 25;
+
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const { source } = opts;
   let loaded;
@@ -64,6 +68,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     ...(evidence ? { evidence } : {}),
   });
   let report = buildReport(evaluation, opts.now);
+  // The MFA gaps workbook pivots for the HTML report's sign-in section (top rows only: the full pivots are `mfaguard signins`).
+  if (evidence) report.signIns = await signInWorkbook(evidence, { limit: REPORT_PIVOT_ROWS });
   if (opts.redact) {
     const { model } = evaluation;
     report = redactReport(report, pseudonymTable(model.users.map((u) => ({ id: u.id, emails: model.emailsOf(u) }))));

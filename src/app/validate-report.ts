@@ -86,6 +86,36 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
     });
   }
 
+  if (root.contradictions !== undefined) {
+    arr(root.contradictions, 'contradictions').forEach((c, i) => {
+      const k = `contradictions[${i}]`;
+      const o = obj(c, k);
+      str(o.userId, `${k}.userId`);
+      strOrNull(o.userPrincipalName, `${k}.userPrincipalName`);
+      oneOf(o.target, TARGETS, `${k}.target`);
+      oneOf(o.engineState, STATES, `${k}.engineState`);
+      count(o.signIns, `${k}.signIns`);
+      date(o.firstSeen, `${k}.firstSeen`);
+      date(o.lastSeen, `${k}.lastSeen`);
+      strings(o.sampleSignInIds, `${k}.sampleSignInIds`);
+      strings(o.appIds, `${k}.appIds`);
+      strings(o.likelyCauses, `${k}.likelyCauses`);
+      if (o.explanations !== undefined) strings(o.explanations, `${k}.explanations`);
+    });
+  }
+
+  if (root.signIns !== undefined) {
+    const w = obj(root.signIns, 'signIns');
+    const row = (r: unknown, key: string) => {
+      const o = obj(r, key);
+      strings(o.keys, `${key}.keys`);
+      for (const f of ['signIns', 'mfa', 'singleFactor', 'users']) count(o[f], `${key}.${f}`);
+    };
+    row(w.total, 'signIns.total');
+    const pivots = obj(w.pivots, 'signIns.pivots');
+    for (const [d, rows] of Object.entries(pivots)) arr(rows, `signIns.pivots.${d}`).forEach((r, i) => row(r, `signIns.pivots.${d}[${i}]`));
+  }
+
   arr(root.principals, 'principals').forEach((p, i) => {
     const k = `principals[${i}]`;
     const o = obj(p, k);

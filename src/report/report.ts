@@ -5,6 +5,8 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
+import type { Contradiction } from '../evidence/contradictions.js';
+import type { SignInWorkbook } from '../evidence/workbook.js';
 import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
@@ -46,6 +48,14 @@ export interface Report {
    * (spec/coverage.md, dangling references). Absent in reports written before it existed.
    */
   policyHygiene?: PolicyHygieneWarning[];
+  /**
+   * Predicted vs observed (spec/signins.md): one entry per (user, target) with successful single-factor
+   * sign-ins to a target the engine calls healthy. Present when sign-in evidence was given; absent in
+   * reports made without it (and in reports written before it existed).
+   */
+  contradictions?: Contradiction[];
+  /** The MFA gaps workbook pivots over the sign-in evidence (spec/signins.md, Workbook parity), when given. */
+  signIns?: SignInWorkbook;
   principals: ReportPrincipal[];
   findings: Finding[];
 }
@@ -82,6 +92,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     })),
     dataGaps: ev.dataGaps,
     policyHygiene: ev.engine.policyHygiene,
+    ...(ev.contradictions ? { contradictions: ev.contradictions } : {}),
     principals,
     findings: ev.findings,
   };
