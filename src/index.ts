@@ -31,3 +31,7 @@ export type { CoverageState, Target } from './vocabulary.js';
 export type {
   AutomationProfile, AutomationSignal, AzureTool, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, SignInEvidence, ToolVersionSignIns, UserAppSignIns,
 } from './evidence/types.js';
+// Sign-in evidence: the MFA gaps workbook pivots and predicted vs observed (spec/signins.md)
+export { signIns, type SignInsOptions, type SignInsResult } from './app/signins.js';
+export { signInWorkbook, type SignInWorkbook, type WorkbookRow, type WorkbookDimension, type WorkbookOptions } from './evidence/workbook.js';
+export { findContradictions, contradictionTarget, type Contradiction, type ContradictionCause } from './evidence/contradictions.js';

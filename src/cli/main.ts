@@ -6,13 +6,14 @@ import { explainCommand } from './explain.js';
 import { reportCommand } from './report.js';
 import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
+import { signinsCommand } from './signins.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, signinsCommand];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
