@@ -40,7 +40,15 @@ const SIGNINS_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+/**
+ * Subcommands of `mfaguard signins` (e.g. `signins import`): `mfaguard signins NAME …` runs NAME's
+ * command with the rest of the arguments; without one, the pivots run. Add a subcommand here.
+ */
+export const SIGNINS_SUBCOMMANDS: readonly Command[] = [];
+
 async function runSignInsCommand(argv: string[]): Promise<number> {
+  const sub = SIGNINS_SUBCOMMANDS.find((c) => c.name === argv[0]);
+  if (sub) return sub.run(argv.slice(1));
   const { values } = parseArgs({ args: argv, options: SIGNINS_OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(SIGNINS_HELP + '\n');
