@@ -9,6 +9,8 @@ import { TARGET_NAMES, STATE_LABELS } from '../vocabulary.js';
 import { escapeHtml } from './html-escape.js';
 
 const num = (n: number) => n.toLocaleString('en-US');
+/** An ISO instant to the minute, for a narrow column (the full value is the cell's title). */
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const MFA_COLOUR = '#2f9e55';
 const SINGLE_COLOUR = '#c0281c';
 
@@ -102,7 +104,7 @@ function contradictionsHtml(report: Report): string {
   h.push(`<div class="table-wrap"><table class="list"><caption class="sr-only">Contradictions</caption><thead><tr><th scope="col">User</th><th scope="col">Target</th><th scope="col">Engine</th><th scope="col" class="num">sign-ins</th><th scope="col">Seen</th><th scope="col">Likely causes</th></tr></thead><tbody>`);
   for (const c of list.slice(0, 200)) {
     const causes = c.explanations?.length ? c.explanations : c.likelyCauses;
-    h.push(`<tr><td>${escapeHtml(c.userPrincipalName ?? c.userId)}</td><td>${escapeHtml(TARGET_NAMES[c.target] ?? c.target)}</td><td>${escapeHtml(STATE_LABELS[c.engineState] ?? c.engineState)}</td><td class="num">${num(c.signIns)}</td><td>${escapeHtml(c.firstSeen)} – ${escapeHtml(c.lastSeen)}</td><td>${causes.length ? causes.map((x) => escapeHtml(x)).join('<br>') : '<span class="hint">none the engine can name</span>'}</td></tr>`);
+    h.push(`<tr><td>${escapeHtml(c.userPrincipalName ?? c.userId)}</td><td>${escapeHtml(TARGET_NAMES[c.target] ?? c.target)}</td><td>${escapeHtml(STATE_LABELS[c.engineState] ?? c.engineState)}</td><td class="num">${num(c.signIns)}</td><td class="mono" title="${escapeHtml(`${c.firstSeen} to ${c.lastSeen}`)}">${escapeHtml(minute(c.firstSeen))}<br>${escapeHtml(minute(c.lastSeen))}</td><td>${causes.length ? causes.map((x) => escapeHtml(x)).join('<br>') : '<span class="hint">none the engine can name</span>'}</td></tr>`);
   }
   h.push(`</tbody></table></div>${list.length > 200 ? `<p class="hint">… and ${num(list.length - 200)} more in the JSON report (field contradictions).</p>` : ''}</div>\n`);
   return h.join('');
