@@ -120,6 +120,14 @@ describe('mandatory-mfa-readiness without sign-in data (signins.md, "No sign-in 
     expect(tenant[0]!.reason).toContain('no sign-in evidence was given');
   });
 
+  it('says the Azure role assignments and the sign-ins are missing in one tenant-level finding', async () => {
+    const noRbac = snapshot({ users: [owner], azureRoleAssignments: undefined, unavailable: { azureRoleAssignments: { status: 403, code: 'AuthorizationFailed' } } });
+    const findings = await ruleFindings(noRbac, RULE);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: 'unknown', resourceType: 'tenant', evidence: { missing: ['azureRoleAssignments', 'signIns'] } });
+    expect(findings[0]!.reason).toMatch(/azureRoleAssignments could not be read.*no sign-in evidence was given/);
+  });
+
   it('is what scan gives for a snapshot whose sign-ins could not be read, with that reason', async () => {
     const failedRead = { ...snap, signIns: undefined, unavailable: { signIns: { status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } };
     const { report } = await scan({ source: { snapshot: failedRead } });

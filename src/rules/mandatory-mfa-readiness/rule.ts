@@ -136,7 +136,13 @@ const rule: Rule = {
     const { model } = ctx;
     const gaps = scopeGapFinding(meta, ctx, [model.gap('azureRoleAssignments'), model.gap('classicAdministrators')], 'Which accounts hold Azure write or owner permissions');
     // Without evidence the rule answers synchronously from the directory (the synchronous evaluator can run it).
-    if (!ctx.evidence) return [...gaps, ...withoutSignIns(ctx)];
+    if (!ctx.evidence) {
+      const [note, ...users] = withoutSignIns(ctx);
+      if (!gaps.length) return [note!, ...users];
+      // One tenant-level entry per rule: the scope gap and the missing sign-ins in one finding.
+      const [gap] = gaps;
+      return [{ ...gap!, reason: `${gap!.reason}; ${note!.reason}`, evidence: { missing: [...(gap!.evidence.missing as string[]), 'signIns'] } }, ...users];
+    }
     return withSignIns(ctx).then((f) => [...gaps, ...f]);
   },
 };
