@@ -9,6 +9,7 @@ import { DirectoryModel, norm, type DataGap } from './snapshot/model.js';
 import { evaluateUser, prepareEngine, type EngineContext } from './coverage/engine.js';
 import type { UserCoverage } from './coverage/types.js';
 import type { SignInEvidence } from './evidence/types.js';
+import { findContradictions, type Contradiction } from './evidence/contradictions.js';
 import { RULES } from './rules/registry.js';
 import type { Finding, Rule, RuleContext } from './rules/types.js';
 import { scopeGapFinding } from './rules/common.js';
@@ -25,6 +26,11 @@ export interface Evaluation {
   rules: readonly Rule[];
   /** Collections that were not collected or failed, for the report header. */
   dataGaps: DataGap[];
+  /**
+   * Predicted vs observed (spec/signins.md): single-factor sign-ins to targets the engine calls
+   * healthy, per (user, target). Present only when sign-in evidence was given.
+   */
+  contradictions?: Contradiction[];
   /** What the configuration's exemptions did (spec/config.md); absent when no configuration was given. */
   exemptions?: ExemptionSummary;
 }
@@ -69,8 +75,26 @@ function finish(ctx: RuleContext, rules: readonly Rule[], ruleFindings: Finding[
   // Without the user list no user rule can name its scope: say so once per rule instead of reporting nothing.
   const usersGap = model.gap('users');
   if (usersGap) {
-    for (const r of rules.filter((x) => x.meta.resourceType === 'user')) {
-      findings.push(...scopeGapFinding(r.meta, ctx, [usersGap], 'The accounts this rule applies to'));
+    // One tenant-level finding per user rule: a rule's own tenant-level note (sign-in logs missing, no
+    // break-glass account declared) is folded into it, so (rule, tenant) stays one entry.
+    const userRules = new Set(rules.filter((x) => x.meta.resourceType === 'user').map((r) => r.meta.id));
+    const tenantId = model.snapshot.tenant.id;
+    const own = new Map<string, Finding[]>();
+    const kept = findings.filter((f) => {
+      if (!userRules.has(f.ruleId) || f.resourceType !== 'tenant' || f.resourceId !== tenantId) return true;
+      own.set(f.ruleId, [...(own.get(f.ruleId) ?? []), f]);
+      return false;
+    });
+    findings.length = 0;
+    findings.push(...kept);
+    for (const r of rules.filter((x) => userRules.has(x.meta.id))) {
+      const [gap] = scopeGapFinding(r.meta, ctx, [usersGap], 'The accounts this rule applies to');
+      for (const f of own.get(r.meta.id) ?? []) {
+        gap!.reason += `; ${f.reason}`;
+        const missing = f.evidence.missing;
+        if (Array.isArray(missing)) gap!.evidence = { ...gap!.evidence, missing: [...new Set([...(gap!.evidence.missing as string[]), ...missing])] };
+      }
+      findings.push(gap!);
     }
   }
   const dataGaps = TRACKED.map((k) => model.gap(k)).filter((g): g is DataGap => !!g);
@@ -102,5 +126,10 @@ export async function evaluateSnapshotAsync(snapshot: Snapshot, opts: EvaluateOp
   const ctx = prepare(snapshot, opts.evidence, opts);
   const results = rules.map((r) => runRule(r, ctx));
   const findings = results.some((x) => !Array.isArray(x)) ? (await Promise.all(results)).flat() : (results as Finding[][]).flat();
-  return finish(ctx, rules, findings);
+  const evaluation = finish(ctx, rules, findings);
+  if (ctx.evidence) {
+    const singleFactor = await ctx.evidence.singleFactorSignIns(ctx.asOf ? { asOf: ctx.asOf } : {});
+    evaluation.contradictions = findContradictions(singleFactor, { model: ctx.model, policies: ctx.engine.policies, coverage: ctx.coverage });
+  }
+  return evaluation;
 }

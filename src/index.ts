@@ -53,3 +53,7 @@ export { addExemption, type ExemptOptions, type ExemptResult } from './app/exemp
 export { parseConfigText, parseConfigBytes, knownRuleIds, SIGN_IN_RULE_IDS, AZURE_RULE_IDS } from './config/parse.js';
 export { applyExemptions, type ExemptionSummary, type ExemptionRef } from './config/exemptions.js';
 export { EMPTY_CONFIG, type TenantConfig, type Exemption, type ExemptionCategory } from './config/types.js';
+// Sign-in evidence: the MFA gaps workbook pivots and predicted vs observed (spec/signins.md)
+export { signIns, type SignInsOptions, type SignInsResult } from './app/signins-workbook.js';
+export { signInWorkbook, type SignInWorkbook, type WorkbookRow, type WorkbookDimension, type WorkbookOptions } from './evidence/workbook.js';
+export { findContradictions, contradictionTarget, type Contradiction, type ContradictionCause } from './evidence/contradictions.js';

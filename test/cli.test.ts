@@ -60,7 +60,11 @@ describe('mfaguard scan', () => {
   it('exits 1 only when --fail-on meets an unhealthy finding', async () => {
     const f = join(dir, 'tenant.json');
     expect((await mfaguard(['scan', '--snapshot', f, '--fail-on', 'high', '--format', 'json'])).code).toBe(1);
-    const healthy = snapshot({ users: [{ ...bob, perUserMfaState: 'disabled' }], securityDefaults: { isEnabled: true }, userRegistrationDetails: [{ id: bob.id, isMfaCapable: true }] });
+    // sign-in logs collected (none in the window): without them the sign-in rules are unknown, and unknown fails the gate
+    const healthy = {
+      ...snapshot({ users: [{ ...bob, perUserMfaState: 'disabled' }], securityDefaults: { isEnabled: true }, userRegistrationDetails: [{ id: bob.id, isMfaCapable: true }] }),
+      signIns: [], signInsWindow: { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+    };
     await writeFile(join(dir, 'healthy.json'), JSON.stringify(healthy));
     expect((await mfaguard(['scan', '--snapshot', join(dir, 'healthy.json'), '--fail-on', 'low'])).code).toBe(0);
     expect((await mfaguard(['scan', '--snapshot', f])).code).toBe(0);

@@ -49,6 +49,10 @@ const USER_EXPECTATIONS: [string, string, FindingStatus][] = [
   [`anne.dodsworth${D}`, 'nonprivileged-user-mfa', 'healthy'],
   [`iwright${D}`, 'azure-owner-mfa', 'healthy'],
   [`andrew.fuller${D}`, 'azure-owner-mfa', 'healthy'],
+  // mandatory-mfa-readiness decided from directory data alone (write/owner, azureManagement not covered): sign-ins cannot change it
+  [`svc-deploy${D}`, 'mandatory-mfa-readiness', 'unhealthy'],
+  [`adm-jleverling${D}`, 'mandatory-mfa-readiness', 'unhealthy'],
+  [`ext.kmensah${D}`, 'mandatory-mfa-readiness', 'unhealthy'],
 ];
 
 let findings: Finding[];
@@ -74,6 +78,7 @@ describe('demo tenant: the story accounts get the rule verdicts demo/README.md p
     const tenant = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => f.status);
     expect(tenant('ca-azure-management')).toEqual(['healthy']);
     expect(tenant('mfa-mechanism-consistency')).toEqual(['unhealthy']);
+    expect(tenant('legacy-auth-blocked')).toEqual(['healthy']);
   });
 
   it('ca-policy-quality flags the OR grant, the risk-only, the report-only and the session-only policies', () => {

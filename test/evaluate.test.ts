@@ -13,13 +13,16 @@ describe('evaluateSnapshot', () => {
       expect(f[0]).toMatchObject({ status: 'unknown', resourceType: 'tenant' });
       expect(f[0]!.reason).toContain('users could not be read (403 Authorization_RequestDenied)');
     }
+    // a rule's own tenant-level note is folded in: the sign-in rules also say their logs are missing
+    expect(ev.findings.find((x) => x.ruleId === 'user-automation-account')!.evidence.missing).toEqual(['users', 'signIns']);
     expect(ev.dataGaps.map((g) => g.key)).toContain('users');
   });
 
-  it('has one module per catalog rule id of rules.md (sign-in rules come with sign-in analytics)', () => {
+  it('has one module per catalog rule id of rules.md', () => {
     expect(RULES.map((r) => r.meta.id).sort()).toEqual([
-      'azure-owner-mfa', 'azure-read-mfa', 'azure-write-mfa', 'ca-azure-management', 'ca-policy-quality',
-      'directory-admin-mfa', 'mfa-mechanism-consistency', 'mfa-registration', 'nonprivileged-user-mfa',
+      'azure-owner-mfa', 'azure-read-mfa', 'azure-tooling-version', 'azure-write-mfa', 'breakglass-phishing-resistant', 'ca-azure-management', 'ca-policy-quality',
+      'directory-admin-mfa', 'legacy-auth-blocked', 'mandatory-mfa-readiness', 'mfa-mechanism-consistency', 'mfa-registration', 'nonprivileged-user-mfa',
+      'user-automation-account',
     ]);
     for (const r of RULES) {
       expect(r.meta.remediation.length).toBeGreaterThan(40);

@@ -1,6 +1,8 @@
 /** `scan`: a snapshot (from a file, memory, the demo, or a live collection) evaluated into a report. */
 import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import type { SignInEvidence } from '../evidence/types.js';
+import { MemorySignInEvidence } from '../evidence/memory.js';
+import { signInWorkbook } from '../evidence/workbook.js';
 import { pseudonymTable, redactReport } from '../report/redact.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { Rule } from '../rules/types.js';
@@ -64,6 +66,9 @@ export interface ScanResult {
   recorded?: RecordedScan;
 }
 
+/** Rows per workbook pivot kept in a scan report. */
+export const REPORT_PIVOT_ROWS = 25;
+
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const { source } = opts;
   // Options first: a bad --as-of or configuration fails before any collection or loading.
@@ -90,8 +95,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   // sign-in files or a database: imported, then read where they are (DuckDB) until the rules are done
   const opened = !opts.evidence && opts.signIns ? await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path }) : undefined;
-  const evidence = opts.evidence ?? opened?.evidence;
+  // otherwise the sign-ins the snapshot carries (key `signIns`, spec/signins.md): already in memory with it
+  const evidence = opts.evidence ?? opened?.evidence ?? MemorySignInEvidence.fromSnapshot(loaded.snapshot);
   let evaluation;
+  let report;
   try {
     evaluation = await evaluateSnapshotAsync(loaded.snapshot, {
       ...(opts.rules ? { rules: opts.rules } : {}),
@@ -99,10 +106,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       ...(config || opts.asOf !== undefined ? { asOf } : {}),
       ...(evidence ? { evidence } : {}),
     });
+    report = buildReport(evaluation, opts.now);
+    // The MFA gaps workbook pivots for the HTML report's sign-in section (top rows only: the full pivots are `mfaguard signins`).
+    if (evidence) report.signIns = await signInWorkbook(evidence, { limit: REPORT_PIVOT_ROWS, ...(opts.asOf !== undefined ? { asOf } : {}) });
   } finally {
     await opened?.close();
   }
-  let report = buildReport(evaluation, opts.now);
   if (opts.redact) {
     const { model } = evaluation;
     report = redactReport(report, pseudonymTable(model.users.map((u) => ({ id: u.id, emails: model.emailsOf(u) }))));

@@ -4,6 +4,7 @@ import type { Report } from '../report/report.js';
 import { FINDING_STATUSES } from '../rules/types.js';
 import { InputError } from '../errors.js';
 import { SEVERITIES } from './report.js';
+import { WORKBOOK_DIMENSIONS } from '../evidence/workbook.js';
 
 const RESOURCE_TYPES = ['user', 'tenant', 'policy', 'servicePrincipal'] as const;
 const REFERENCE_KINDS = ['user', 'group', 'role', 'location', 'application'] as const;
@@ -100,6 +101,46 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
         if (o.rules !== '*') strings(o.rules, `${k}.rules`);
       });
     }
+  }
+
+  if (root.contradictions !== undefined) {
+    arr(root.contradictions, 'contradictions').forEach((c, i) => {
+      const k = `contradictions[${i}]`;
+      const o = obj(c, k);
+      str(o.userId, `${k}.userId`);
+      strOrNull(o.userPrincipalName, `${k}.userPrincipalName`);
+      oneOf(o.target, TARGETS, `${k}.target`);
+      oneOf(o.engineState, STATES, `${k}.engineState`);
+      count(o.signIns, `${k}.signIns`);
+      date(o.firstSeen, `${k}.firstSeen`);
+      date(o.lastSeen, `${k}.lastSeen`);
+      strings(o.sampleSignInIds, `${k}.sampleSignInIds`);
+      strings(o.appIds, `${k}.appIds`);
+      strings(o.likelyCauses, `${k}.likelyCauses`);
+      if (o.explanations !== undefined) strings(o.explanations, `${k}.explanations`);
+    });
+  }
+
+  if (root.signIns !== undefined) {
+    const w = obj(root.signIns, 'signIns');
+    const row = (r: unknown, key: string) => {
+      const o = obj(r, key);
+      strings(o.keys, `${key}.keys`);
+      for (const f of ['signIns', 'mfa', 'singleFactor', 'users']) count(o[f], `${key}.${f}`);
+      if (typeof o.mfaPercent !== 'number') fail(`${key}.mfaPercent`, `expected a number, got ${typeName(o.mfaPercent)}`);
+    };
+    row(w.total, 'signIns.total');
+    // Every renderer of the sign-in section reads the filters, the window and each pivot.
+    const filters = obj(w.filters, 'signIns.filters');
+    for (const f of ['homeTenantOnly', 'excludeGraph', 'legacyOnly', 'trustedLocationsOnly', 'interactiveOnly']) bool(filters[f], `signIns.filters.${f}`);
+    oneOf(w.signInTypes, ['interactiveAndNonInteractive', 'interactiveOnly'] as const, 'signIns.signInTypes');
+    if (w.window !== null) {
+      const win = obj(w.window, 'signIns.window');
+      date(win.from, 'signIns.window.from');
+      date(win.to, 'signIns.window.to');
+    }
+    const pivots = obj(w.pivots, 'signIns.pivots');
+    for (const d of WORKBOOK_DIMENSIONS) arr(pivots[d], `signIns.pivots.${d}`).forEach((r, i) => row(r, `signIns.pivots.${d}[${i}]`));
   }
 
   arr(root.principals, 'principals').forEach((p, i) => {

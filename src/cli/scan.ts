@@ -16,7 +16,7 @@ import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
-import { printImportProgress } from './signins.js';
+import { printImportProgress } from './signins-import.js';
 import type { Command } from './command.js';
 
 const stateOption = (state: string | false | undefined) => (state === undefined ? {} : { state });

@@ -1,75 +1,100 @@
-/** `mfaguard signins import FILE… [--db FILE] [--snapshot S]`: sign-in logs into the DuckDB store. */
+/** `mfaguard signins`: flags → library signIns() → the MFA gaps workbook pivots as tables or JSON. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { importSignInLogs, type ImportResult } from '../app/signins.js';
+import { signIns } from '../app/signins-workbook.js';
+import { renderWorkbookTable } from '../report/signins-table.js';
+import { escapeJsonControls } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
-import { escapeControls } from '../vocabulary.js';
-import { withTempCleanupOnSignal } from './output.js';
+import { sourceFromArgs } from './load.js';
+import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
 import type { Command } from './command.js';
+import { printImportProgress, signinsImportCommand } from './signins-import.js';
+import { signInEvidenceFor } from '../app/signins.js';
+import { loadSnapshotFrom } from '../app/source.js';
 
-const SIGNINS_HELP = `Usage: mfaguard signins import FILE... [--db FILE] [--snapshot S]
+const SIGNINS_HELP = `Usage: mfaguard signins (--snapshot PATH | --signins FILE... | --signins-db FILE) [filters] [--format table|json] [--top N]
 
-Import sign-in logs into a local sign-in database (DuckDB), for "mfaguard scan --signins-db FILE".
+The pivots of Microsoft's MFA gaps workbook over successful user sign-ins: totals protected / not
+protected by MFA, single-factor users per app, app x user, per user with the MFA percentage, by
+operating system, by country, by client app. Interactive and non-interactive sign-ins are counted
+(the workbook itself reads interactive only: --interactive-only for parity).
 
-  FILE                  sign-in logs, the format detected from the content (gzip too, UTF-8 or UTF-16):
-                        Graph JSON (an array, a page { "value": [...] } or several, NDJSON), v1.0 or beta;
-                        the Entra admin center's downloads (JSON; CSV: InteractiveSignIns_*.csv,
-                        NonInteractiveSignIns_*.csv — the file name says which); Log Analytics exports of
-                        SigninLogs / AADNonInteractiveUserSignInLogs (JSON or CSV)
-  --db FILE             the database (created if missing; default <snapshot>.signins.duckdb beside --snapshot)
-  --snapshot S          also import the snapshot's own signIns and signInsWindow
+  --snapshot PATH            a snapshot that carries sign-ins (key signIns, + signInsWindow)
+  --signins FILE             sign-in logs (Graph JSON/NDJSON, admin center JSON/CSV, Log Analytics
+                             exports; .gz too); repeat for several; with --snapshot its sign-ins count too
+  --signins-db FILE          a sign-in database ("mfaguard signins import"): read where it is (DuckDB)
+  --exclude-graph            leave out sign-ins to Microsoft Graph
+  --legacy-only              only legacy clients (clientAppUsed other than Browser / Mobile Apps and Desktop clients)
+  --trusted-locations-only   only sign-ins from trusted named locations
+  --interactive-only         only interactive sign-ins (what the workbook reads)
+  --include-other-tenants    also sign-ins whose home tenant differs from the resource tenant
+  --as-of TIME               end the window at TIME (ISO 8601)
+  --format FMT               table (default) or json
+  --top N                    rows per pivot, most single-factor first (default 25; 0 = all)
 
-The same sign-in (its id) counts once, whichever files carry it; importing a file again changes
-nothing. The import is all or nothing: a bad file leaves the database as it was.
+Exit codes: 0 ok, 2 usage or input error (also a snapshot without sign-ins), 3 internal error.`;
 
-Exit codes: 0 ok, 2 usage or input error (the message names file, line, column and key), 3 internal error.`;
-
-const IMPORT_OPTIONS = {
-  db: { type: 'string' },
+const SIGNINS_OPTIONS = {
   snapshot: { type: 'string' },
+  signins: { type: 'string', multiple: true },
+  'signins-db': { type: 'string' },
+  'exclude-graph': { type: 'boolean' },
+  'legacy-only': { type: 'boolean' },
+  'trusted-locations-only': { type: 'boolean' },
+  'interactive-only': { type: 'boolean' },
+  'include-other-tenants': { type: 'boolean' },
+  'as-of': { type: 'string' },
+  format: { type: 'string' },
+  top: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-const rows = (n: number) => `${fmt(n)} ${n === 1 ? 'row' : 'rows'}`;
+/**
+ * Subcommands of `mfaguard signins` (e.g. `signins import`): `mfaguard signins NAME …` runs NAME's
+ * command with the rest of the arguments; without one, the pivots run. Add a subcommand here.
+ */
+export const SIGNINS_SUBCOMMANDS: readonly Command[] = [signinsImportCommand];
 
-/** One stderr line per input read (and every 100,000 rows of a long one), with the rate so far. */
-export function printImportProgress(p: { source: string; rows: number; elapsedMs: number }): void {
-  // a rate over less than a second is mostly start-up time: only long imports show one
-  const rate = p.elapsedMs >= 1000 ? ` (${fmt(Math.round(p.rows / (p.elapsedMs / 1000)))} rows/s)` : '';
-  process.stderr.write(`mfaguard: signins: ${escapeControls(p.source)}: ${rows(p.rows)}${rate}\n`);
-}
-
-function summary(r: ImportResult): string {
-  const lines = r.sources.map((s) => `  ${escapeControls(s.name)}: ${s.skipped ? 'already imported, skipped' : `${rows(s.rows)} (${s.format})`}`);
-  const window = r.window ? `, ${r.window.from} to ${r.window.to}` : '';
-  return [`Imported ${fmt(r.rowsRead)} sign-ins into ${escapeControls(r.database)}: ${fmt(r.rowsAdded)} new, ${fmt(r.totalRows)} in total${window}`, ...lines].join('\n');
-}
-
-async function runImport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: IMPORT_OPTIONS, strict: true, allowPositionals: true });
+async function runSignInsCommand(argv: string[]): Promise<number> {
+  const sub = SIGNINS_SUBCOMMANDS.find((c) => c.name === argv[0]);
+  if (sub) return sub.run(argv.slice(1));
+  const { values } = parseArgs({ args: argv, options: SIGNINS_OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(SIGNINS_HELP + '\n');
     return 0;
   }
-  if (!positionals.length && !values.snapshot) throw new UsageError(`give at least one sign-in file\n\n${SIGNINS_HELP}`);
-  if (!values.db && !values.snapshot) throw new UsageError('give --db FILE (or --snapshot S: the database then goes beside it)');
-  const result = await withTempCleanupOnSignal(() => importSignInLogs({ files: positionals, database: values.db, snapshot: values.snapshot, onProgress: printImportProgress }));
-  process.stdout.write(summary(result) + '\n');
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError('--format must be table or json');
+  const top = values.top === undefined ? 25 : Number(values.top);
+  if (!/^\d+$/.test(values.top ?? '25')) throw new UsageError(`--top must be a whole number ≥ 0, got "${values.top}"`);
+  // files or a database: imported into DuckDB and pivoted there; otherwise the snapshot's own sign-ins
+  const opened = values.signins || values['signins-db']
+    ? await withTempCleanupOnSignal(async () => signInEvidenceFor({
+      files: values.signins ?? [], database: values['signins-db'], onProgress: printImportProgress,
+      ...(values.snapshot ? { snapshot: (await loadSnapshotFrom({ path: values.snapshot }, printWarning)).snapshot, snapshotPath: values.snapshot } : {}),
+    }))
+    : undefined;
+  if (!opened && !values.snapshot) throw new UsageError('give --snapshot PATH, --signins FILE or --signins-db FILE');
+  const result = await signIns({
+    ...(opened ? { evidence: opened.evidence } : { source: sourceFromArgs({ snapshot: values.snapshot }) }),
+    filters: {
+      homeTenantOnly: !values['include-other-tenants'], excludeGraph: !!values['exclude-graph'], legacyOnly: !!values['legacy-only'],
+      trustedLocationsOnly: !!values['trusted-locations-only'], interactiveOnly: !!values['interactive-only'],
+    },
+    ...(values['as-of'] ? { asOf: values['as-of'] } : {}),
+    limit: top,
+    onWarning: printWarning,
+  }).finally(() => opened?.close());
+  const text = format === 'json'
+    ? escapeJsonControls(JSON.stringify({ mfaguardSignIns: 1, ...(result.tenant ? { tenant: result.tenant } : {}), ...result.workbook }, null, 2)) + '\n'
+    : renderWorkbookTable(result.workbook, { color: useColor(process.stdout), ...(result.tenant ? { tenant: result.tenant } : {}) });
+  await toStdout(async (write) => { await write(text); });
   return 0;
 }
 
 export const signinsCommand: Command = {
   name: 'signins',
-  usage: 'mfaguard signins import FILE... [--db FILE] [--snapshot S]',
+  usage: 'mfaguard signins (--snapshot PATH | --signins FILE... | --signins-db FILE) [--exclude-graph] [--legacy-only] [--format table|json]',
   help: SIGNINS_HELP,
-  options: IMPORT_OPTIONS,
-  async run(argv) {
-    const [sub, ...rest] = argv;
-    if (sub === 'import') return runImport(rest);
-    if (sub === '--help' || sub === '-h') {
-      process.stdout.write(SIGNINS_HELP + '\n');
-      return 0;
-    }
-    throw new UsageError(`unknown "signins" subcommand ${JSON.stringify(sub ?? '')}\n\n${SIGNINS_HELP}`);
-  },
+  options: SIGNINS_OPTIONS,
+  run: runSignInsCommand,
 };

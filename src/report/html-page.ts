@@ -15,6 +15,7 @@ import { escapeHtml } from './html-escape.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { EXPLAINER_CSS, HTML_CSS } from './html-style.js';
 import { explainerHtml, type Explainers } from './explainers.js';
+import { signInsSection } from './html-signins.js';
 
 const CSP_SCRIPT_HASH = createHash('sha256').update(HTML_CLIENT_JS).digest('base64');
 const CSP = `default-src 'none'; script-src 'sha256-${CSP_SCRIPT_HASH}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
@@ -118,7 +119,7 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
 <h1>${escapeHtml(tenantName)}</h1>
 <div class="meta"><span>Tenant <b class="mono">${escapeHtml(t.id)}</b></span><span>Snapshot collected <b>${escapeHtml(report.snapshotCollectedAt)}</b></span><span>Report generated <b>${escapeHtml(report.generatedAt)}</b></span><span><b>${num(stats.principals)}</b> users · <b>${num(rules.length)}</b> rules · <b>${num(stats.findings)}</b> findings</span></div>
 </header>
-<nav class="tabs" aria-label="Report sections"><a href="#overview">Overview</a><a href="#fix">Accounts to fix<span class="n">${num(unhealthy + unknown)}</span></a><a href="#findings">Findings<span class="n">${num(stats.findings)}</span></a><a href="#users">Users<span class="n">${num(stats.principals)}</span></a></nav>
+<nav class="tabs" aria-label="Report sections"><a href="#overview">Overview</a><a href="#fix">Accounts to fix<span class="n">${num(unhealthy + unknown)}</span></a><a href="#findings">Findings<span class="n">${num(stats.findings)}</span></a><a href="#users">Users<span class="n">${num(stats.principals)}</span></a>${report.contradictions || report.signIns ? `<a href="#signins">Sign-ins${report.contradictions?.length ? `<span class="n">${num(report.contradictions.length)}</span>` : ''}</a>` : ''}</nav>
 <main id="main">
 <noscript><div class="gaps"><b>JavaScript is off.</b> The overview below is complete; the lists of accounts, search, filters and drill-down need the report's inline script.</div></noscript>
 <p id="js-status" class="hint no-print" role="status">Loading ${num(stats.principals)} users and ${num(stats.findings)} findings…</p>
@@ -236,6 +237,8 @@ ${about[s.ri] ? `${about[s.ri]}\n` : ''}<div class="rule-list" id="rule-list-${s
 ${passing.length ? `<div class="passing"><b>Passing rules</b> (no unhealthy or unknown resource):<ul>${passing.map((s) => `<li>${escapeHtml(s.rule.title)} <code>${escapeHtml(s.rule.id)}</code> — ${num(s.counts.healthy)} healthy${s.counts.notApplicable ? `, ${num(s.counts.notApplicable)} not applicable` : ''}</li>`).join('')}</ul></div>` : ''}
 </section>
 `);
+
+  h.push(signInsSection(report));
 
   // Findings
   h.push(`<section class="block" id="findings" aria-labelledby="findings-h">

@@ -5,6 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { Report } from './report.js';
+import type { SignInWorkbook } from '../evidence/workbook.js';
+
+/** User keys of the workbook pivots ([userId, UPN] in `user`, [appId, app, userId, UPN] in `appUser`) get the user's pseudonym. */
+function redactWorkbook(wb: SignInWorkbook, upnOf: (userId: string) => string, scrub: (s: string) => string): SignInWorkbook {
+  const p = wb.pivots;
+  return {
+    ...wb,
+    pivots: {
+      ...p,
+      user: p.user.map((r) => ({ ...r, keys: [r.keys[0]!, upnOf(r.keys[0]!)] })),
+      appUser: p.appUser.map((r) => ({ ...r, keys: [r.keys[0]!, scrub(r.keys[1]!), r.keys[2]!, upnOf(r.keys[2]!)] })),
+      app: p.app.map((r) => ({ ...r, keys: r.keys.map(scrub) })),
+    },
+  };
+}
 
 const short = (s: string) => createHash('sha256').update(s.toLowerCase()).digest('hex').slice(0, 10);
 const pseudonymFor = (userId: string) => `user-${short(userId)}`;
@@ -31,6 +46,10 @@ export function redactReport(report: Report, knownEmails: Map<string, string>): 
     ...(report.policyHygiene ? { policyHygiene: deep(report.policyHygiene) as typeof report.policyHygiene } : {}),
     // exemptions name users by UPN (resource, approvedBy) and carry free text
     ...(report.exemptions ? { exemptions: deep(report.exemptions) as typeof report.exemptions } : {}),
+    ...(report.contradictions ? {
+      contradictions: report.contradictions.map((c) => ({ ...c, userPrincipalName: `${names.get(c.userId.toLowerCase()) ?? pseudonymFor(c.userId)}@redacted.invalid`, explanations: c.explanations.map(scrub) })),
+    } : {}),
+    ...(report.signIns ? { signIns: redactWorkbook(report.signIns, (id) => `${names.get(id.toLowerCase()) ?? pseudonymFor(id)}@redacted.invalid`, scrub) } : {}),
     findings: report.findings.map((f) => ({
       ...f,
       resourceName: f.resourceType === 'user' ? `${names.get(f.resourceId.toLowerCase()) ?? pseudonymFor(f.resourceId)}@redacted.invalid` : scrub(f.resourceName),

@@ -6,6 +6,8 @@ import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
 import { exemptionHeaderLines, type ExemptionSummary } from '../config/exemptions.js';
+import type { Contradiction } from '../evidence/contradictions.js';
+import type { SignInWorkbook } from '../evidence/workbook.js';
 import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
@@ -53,6 +55,14 @@ export interface Report {
    * configuration, and in reports written before it existed.
    */
   exemptions?: ExemptionSummary;
+  /**
+   * Predicted vs observed (spec/signins.md): one entry per (user, target) with successful single-factor
+   * sign-ins to a target the engine calls healthy. Present when sign-in evidence was given; absent in
+   * reports made without it (and in reports written before it existed).
+   */
+  contradictions?: Contradiction[];
+  /** The MFA gaps workbook pivots over the sign-in evidence (spec/signins.md, Workbook parity), when given. */
+  signIns?: SignInWorkbook;
   principals: ReportPrincipal[];
   findings: Finding[];
 }
@@ -90,6 +100,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     dataGaps: ev.dataGaps,
     policyHygiene: ev.engine.policyHygiene,
     ...(ev.exemptions ? { exemptions: ev.exemptions } : {}),
+    ...(ev.contradictions ? { contradictions: ev.contradictions } : {}),
     principals,
     findings: ev.findings,
   };

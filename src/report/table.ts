@@ -87,6 +87,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
     if (sorted.length > opts.limit) lines.push(paint('gray', `  ... and ${sorted.length - opts.limit} more (use --format json for all)`));
     lines.push(`  ${paint('cyan', 'fix:')} ${shown(r.remediation)}`);
   }
+  lines.push(...contradictionLines(report, opts, paint));
   const unhealthy = report.findings.filter((f) => f.status === 'unhealthy').length;
   const unknown = report.findings.filter((f) => f.status === 'unknown').length;
   const exempt = report.findings.filter((f) => f.status === 'exempt').length;
@@ -95,6 +96,25 @@ export function renderTable(report: Report, opts: TableOptions): string {
   lines.push((unhealthy ? paint('red', `${unhealthy} unhealthy findings.`) : paint('green', 'No unhealthy findings.')) + unknownNote);
   lines.push(paint('gray', 'Explain one account: mfaguard explain --snapshot PATH --user UPN [--target azureManagement]'));
   return lines.join('\n') + '\n';
+}
+
+/** Predicted vs observed (spec/signins.md): single-factor sign-ins where the engine predicted MFA. */
+function contradictionLines(report: Report, opts: TableOptions, paint: ReturnType<typeof painter>): string[] {
+  const list = report.contradictions;
+  if (!list) return [];
+  const lines = ['', paint('bold', 'Predicted vs observed (single-factor sign-ins where the engine predicted MFA)')];
+  if (!list.length) {
+    lines.push(paint('green', '  none: every successful single-factor sign-in was to a target the engine already calls not healthy'));
+    return lines;
+  }
+  for (const c of list.slice(0, opts.limit)) {
+    lines.push(`  ${paint('magenta', 'CONTRADICTION')} ${shown(c.userPrincipalName ?? c.userId)} — ${c.target} is ${c.engineState}, yet ${c.signIns} single-factor sign-in${c.signIns === 1 ? '' : 's'} (${shown(c.firstSeen)} to ${shown(c.lastSeen)})`);
+    const why = c.explanations?.length ? c.explanations : c.likelyCauses;
+    const text = why.length ? `likely: ${why.join('; ')}` : 'no cause the engine can name: check the sign-ins\' Conditional Access details';
+    for (const part of wrapWords(cutAtWord(shown(text), REASON_MAX), REASON_WIDTH)) lines.push(`${REASON_INDENT}${paint('gray', part)}`);
+  }
+  if (list.length > opts.limit) lines.push(paint('gray', `  ... and ${list.length - opts.limit} more (use --format json for all)`));
+  return lines;
 }
 
 const REASON_MAX = 400;

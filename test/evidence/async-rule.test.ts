@@ -59,7 +59,7 @@ describe('asynchronous evidence rules', () => {
     const { report } = await scan({ source: { snapshot: tenant }, rules: [...RULES, singleFactorRule], evidence });
     expect(report.findings.at(-1)).toMatchObject({ ruleId: singleFactorRule.meta.id, resourceName: 'bob@contoso.com' });
     expect(report.summary.rules[singleFactorRule.meta.id]).toMatchObject({ unhealthy: 1, healthy: 1 });
-    expect(report.findings.length).toBe(evaluateSnapshot(tenant).findings.length + 2);
+    expect(report.findings.length).toBe((await evaluateSnapshotAsync(tenant, { evidence })).findings.length + 2);
   });
 
   it('a rule that returns a promise is refused by the synchronous evaluator', () => {

@@ -66,8 +66,8 @@ describe('scan with several report formats', () => {
     const report = JSON.parse(await readFile(saved, 'utf8'));
     const rows = parse(await readFile(y, 'utf8'), { columns: true, record_delimiter: '\r\n' }) as unknown[];
     expect(rows).toHaveLength(report.findings.length);
-    // unhealthy results, and exempt ones as suppressed results (the demo's configuration exempts a few)
-    expect(sarif.runs[0].results.length).toBe(report.findings.filter((f: { status: string }) => f.status === 'unhealthy' || f.status === 'exempt').length);
+    // unhealthy and unknown results, and exempt ones as suppressed results (the demo's configuration exempts a few)
+    expect(sarif.runs[0].results.length).toBe(report.findings.filter((f: { status: string }) => f.status === 'unhealthy' || f.status === 'unknown' || f.status === 'exempt').length);
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe('mfaguard report --from', () => {
   it('--fail-on gates on the saved findings', async () => {
     expect((await mfaguard(['report', '--from', saved, '--fail-on', 'high', '--format', 'ocsf'])).code).toBe(1);
     const report = JSON.parse(await readFile(saved, 'utf8'));
-    report.findings = report.findings.filter((f: { status: string; severity: string }) => f.status !== 'unhealthy' || f.severity === 'low');
+    report.findings = report.findings.filter((f: { status: string; severity: string }) => (f.status !== 'unhealthy' && f.status !== 'unknown') || f.severity === 'low');
     await writeFile(join(dir, 'low.json'), JSON.stringify(report));
     expect((await mfaguard(['report', '--from', join(dir, 'low.json'), '--fail-on', 'medium', '--format', 'ocsf'])).code).toBe(0);
   });

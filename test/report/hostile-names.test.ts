@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainUser, explanationJsonText, explanationText } from '../../src/app/explain.js';
+import { scan } from '../../src/app/scan.js';
+import { signIns } from '../../src/app/signins-workbook.js';
+import { renderWorkbookTable } from '../../src/report/signins-table.js';
 import { Logger } from '../../src/collect/log.js';
 import { evaluateSnapshot } from '../../src/evaluate.js';
 import { FORMATS } from '../../src/report/formats.js';
@@ -67,6 +70,28 @@ describe('hostile names in every output', () => {
       expect(text.split('\n').some((line) => /^\W{0,4}=cmd\|/.test(line))).toBe(false);
     });
   }
+
+  it('sign-in fields (contradictions, workbook pivots, rule evidence): no raw control byte in any format, nor from mfaguard signins', async () => {
+    const member = snapshot.users!.find((u) => u.id === upn)!;
+    const hostileSignIn = (at: string, patch: Record<string, unknown>) => ({
+      id: `si${HOSTILE}`, createdDateTime: at, userId: member.id, userPrincipalName: member.userPrincipalName, appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+      appDisplayName: `Azure CLI${HOSTILE}`, resourceId: '797f4846-ba00-4fd7-ba43-dac1f8f63013', clientAppUsed: `IMAP${HOSTILE}`, signInEventTypes: ['interactiveUser'],
+      authenticationRequirement: 'singleFactorAuthentication', status: { errorCode: 0 }, userAgent: `curl/8${HOSTILE}`, ipAddress: `203.0.113.9${HOSTILE}`,
+      deviceDetail: { operatingSystem: `Linux${HOSTILE}` }, location: { countryOrRegion: `ZZ${HOSTILE}` }, ...patch,
+    });
+    const withSignIns = { ...snapshot, signIns: [hostileSignIn('2026-10-01T09:00:00Z', {}), hostileSignIn('2026-10-02T09:00:00Z', { authenticationProtocol: 'ropc' })] };
+    const { report: signInReport } = await scan({ source: { snapshot: withSignIns }, now: new Date('2026-11-02T09:30:00.000Z') });
+    expect(JSON.stringify(signInReport.signIns)).toContain('Linux\\u001b');
+    expect(signInReport.contradictions!.length).toBeGreaterThan(0);
+    for (const format of FORMATS.map((f) => f.name)) {
+      let { text } = await render(format, signInReport, { color: false });
+      if (format === 'csv') text = text.replace(/\r\n/g, '\n');
+      expect(forbiddenIn(text), format).toBeUndefined();
+    }
+    const { workbook } = await signIns({ source: { snapshot: withSignIns } });
+    expect(forbiddenIn(renderWorkbookTable(workbook, { color: false }))).toBeUndefined();
+    expect(forbiddenIn(renderWorkbookTable(workbook, { color: true }).replace(/\x1b\[\d+m/g, ''))).toBeUndefined();
+  });
 
   it('human formats show the escaped form', async () => {
     for (const format of ['table', 'csv', 'junit']) expect((await render(format, report)).text, format).toContain('\\x1b[1A\\x1b[2K');
