@@ -19,6 +19,7 @@ import { ALL_ROLES, DEFAULT_CLIENT, Identity } from './identity.js';
 import { graphFamily, Limiter } from './limits.js';
 import { Stats } from './stats.js';
 import { TenantState } from './tenant-state.js';
+import { tenantMutator } from './delta.js';
 import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions } from './types.js';
 import { armError, graphError } from './util.js';
 
@@ -333,6 +334,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else deny.set(collection, spec);
     },
     currentSnapshot: () => state.toSnapshot(),
+    mutate: tenantMutator(state),
   };
   return handle2;
 }
