@@ -100,6 +100,7 @@ async function writeStaged(ctx: RunContext, key: string, items: AsyncIterable<un
     }
     w.append(chunk);
     await w.checkpoint(null);
+    ctx.onCheckpoint?.(key, w.count);
     return w.count;
   } finally {
     w.close();
@@ -112,9 +113,10 @@ async function collectAsync<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-function once<T>(fn: () => Promise<T>): { get: () => Promise<T>; started: () => boolean } {
+/** One delta round shared by the collections built from it (groups and groupMembers). */
+function once<T>(fn: (ctx: RunContext) => Promise<T>): { get: (ctx: RunContext) => Promise<T>; started: () => boolean } {
   let p: Promise<T> | undefined;
-  return { get: () => (p ??= fn()), started: () => p !== undefined };
+  return { get: (ctx) => (p ??= fn(ctx)), started: () => p !== undefined };
 }
 
 const counted = (changes: DeltaChanges) => {
@@ -230,11 +232,10 @@ export class IncrementalPlan {
     const groupsList = groupsDescriptor.source as GraphList;
     const optionalMfa = this.c.perUserMfaAuto ? 'perUserMfaState' : undefined;
 
-    const usersRound = once(() => (this.currentCtx ? readDeltaRound(this.currentCtx, 'directory', links.users!) : Promise.reject(new Error('no context'))));
-    const groupsRound = once(() => (this.currentCtx ? readDeltaRound(this.currentCtx, 'directory', links.groups!) : Promise.reject(new Error('no context'))));
+    const usersRound = once((ctx) => readDeltaRound(ctx, 'directory', links.users!));
+    const groupsRound = once((ctx) => readDeltaRound(ctx, 'directory', links.groups!));
 
     this.overrides.set('users', async (ctx, _st, full) => {
-      this.currentCtx = ctx;
       const prev = this.prevPath('users');
       if (!incremental || !links.users || !prev) {
         if (incremental) this.c.log('delta-full', `users: ${!links.users ? 'no delta link stored' : 'not in the previous snapshot'}; collecting in full`);
@@ -242,7 +243,7 @@ export class IncrementalPlan {
       }
       let round: Awaited<ReturnType<typeof readDeltaRound>>;
       try {
-        round = await usersRound.get();
+        round = await usersRound.get(ctx);
       } catch (err) {
         if (!isExpiredDelta(err)) throw err;
         this.c.log('delta-expired', `users: Graph no longer accepts the stored delta link (${(err as ApiError).status} ${(err as ApiError).code}); collecting users in full`, 'warn');
@@ -258,7 +259,6 @@ export class IncrementalPlan {
     });
 
     this.overrides.set('groups', async (ctx, _st, full) => {
-      this.currentCtx = ctx;
       const prev = this.prevPath('groups');
       if (!incremental || !links.groups || !prev || !this.prevPath('groupMembers')) {
         if (incremental) this.c.log('delta-full', `groups: ${!links.groups ? 'no delta link stored' : 'not in the previous snapshot'}; collecting in full`);
@@ -266,7 +266,7 @@ export class IncrementalPlan {
       }
       let round: Awaited<ReturnType<typeof readDeltaRound>>;
       try {
-        round = await groupsRound.get();
+        round = await groupsRound.get(ctx);
       } catch (err) {
         if (!isExpiredDelta(err)) throw err;
         this.c.log('delta-expired', `groups: Graph no longer accepts the stored delta link (${(err as ApiError).status} ${(err as ApiError).code}); collecting groups and their members in full`, 'warn');
@@ -290,7 +290,7 @@ export class IncrementalPlan {
       }
       let round: Awaited<ReturnType<typeof readDeltaRound>>;
       try {
-        round = await groupsRound.get();
+        round = await groupsRound.get(ctx);
       } catch (err) {
         if (!isExpiredDelta(err)) throw err;
         this.summary.collections.groupMembers = { how: 'full' };
@@ -320,7 +320,7 @@ export class IncrementalPlan {
       // since are dropped when the users round says so.
       let removed = new Set<string>();
       if (usersRound.started()) {
-        const r = await usersRound.get().catch(() => undefined);
+        const r = await usersRound.get(ctx).catch(() => undefined);
         if (r) removed = new Set([...r.changes].filter(([, c]) => c.removed).map(([k]) => k));
       }
       const count = await writeStaged(ctx, 'userRegistrationDetails', (async function* () {
@@ -332,8 +332,6 @@ export class IncrementalPlan {
       return { count, reusedAt: readAt, note: `reused (read ${hours(age)} ago)` };
     });
   }
-
-  private currentCtx: RunContext | undefined;
 
   /** Manifest additions: which collections were reused from an earlier read, and when that was. */
   manifestFields(results: Map<string, DoneMarker>): Record<string, unknown> {
