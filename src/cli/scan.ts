@@ -68,7 +68,8 @@ async function runScanCommand(argv: string[]): Promise<number> {
 
   const live = values.tenant !== undefined;
   if (!live) {
-    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    // --state names a state directory other commands may read too; the rest only make sense live
+    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => k !== 'state' && (values as Record<string, unknown>)[k] !== undefined);
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');

@@ -241,7 +241,13 @@ export async function collectTenant(givenOpts: CollectOptions): Promise<CollectR
   if (plan) Object.assign(manifest, plan.manifestFields(results));
   const files = await stage.finalize(manifest, fileKeys);
   // only now: the stored links continue from the snapshot that was just written
-  if (plan) await plan.finish(results, { collectedAt: manifest.collectedAt as string, tenantId: tenant.id });
+  if (plan) {
+    await plan.finish(results, { collectedAt: manifest.collectedAt as string, tenantId: tenant.id });
+    const how = Object.entries(plan.summary.collections).filter(([, v]) => v.how !== 'full').map(([k, v]) => `${k} ${v.how}${v.changed !== undefined ? ` (${v.changed} changed${v.removed !== undefined ? `, ${v.removed} removed` : ''})` : ''}`);
+    const reused = Object.entries(plan.summary.reused).map(([k, v]) => `${k} reused from ${v.collectedAt} (${(v.ageMs / 3_600_000).toFixed(1)} h old)`);
+    logger.log({ level: 'info', event: 'incremental-summary', mode: plan.summary.mode, collections: plan.summary.collections, reused: plan.summary.reused,
+      message: `incremental: ${plan.summary.mode === 'incremental' ? how.join(', ') || 'no collection by delta' : `full collection (${plan.summary.reason ?? ''}); delta links stored for the next run`}${reused.length ? `; ${reused.join(', ')}` : ''}` });
+  }
   const fam = client.families;
   const families = Object.fromEntries(Object.entries(fam).map(([k, f]) => [k, { requests: f.requests, throttled: f.throttled, waitedMs: f.waitedMs }])) as CollectResult['families'];
   const missingRequired = REQUIRED_COLLECTIONS.filter((k) => unavailable[k] !== undefined);

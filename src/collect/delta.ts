@@ -107,7 +107,7 @@ export function* applyObjectChanges(previous: Iterable<Item>, changes: DeltaChan
     seen.add(k);
     const c = changes.get(k);
     if (!c) yield obj;
-    else if (!c.removed) yield { ...obj, ...c.props };
+    else if (!c.removed) yield { ...obj, ...c.props, id: obj.id }; // ids compare case-insensitively; keep the stored form
   }
   for (const [k, c] of changes) if (!seen.has(k) && !c.removed) yield { ...c.props };
 }
