@@ -73,6 +73,7 @@ async function runScanCommand(argv: string[]): Promise<number> {
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
+  if (live && values.incremental && !values['save-snapshot'] && !values.previous) throw new UsageError('--incremental needs --save-snapshot DIR (the snapshot it continues from and replaces)');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
   const options = {
     source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),

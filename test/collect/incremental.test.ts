@@ -17,7 +17,9 @@ import { collectTenant, type CollectOptions } from '../../src/collect/collect.js
 import { FileDeltaStateStore } from '../../src/collect/delta-state.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { snapshotDiff } from './helpers.js';
+import { scan } from '../../src/app/scan.js';
+import { childEnv, emulatorArgs, runCli, snapshotDiff } from './helpers.js';
+import { writeFile } from 'node:fs/promises';
 
 let root: string;
 beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'mfaguard-incremental-')); });
@@ -121,6 +123,9 @@ describe('incremental collection', () => {
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(manifest.reusedCollections.userRegistrationDetails.collectedAt).toBe(inc.incremental!.reused.userRegistrationDetails!.collectedAt);
       expect(manifest.counts.users).toBe(a.users!.length);
+      // and the report says how old the reused registration details are
+      const { report } = await scan({ source: { path: out } });
+      expect(report.dataNotes).toEqual([expect.objectContaining({ key: 'userRegistrationDetails', collectedAt: manifest.reusedCollections.userRegistrationDetails.collectedAt })]);
 
       // a second incremental round with no changes touches nothing and stays equal
       const again = await collectTenant({ ...base(emu), out, incremental: { state } });
@@ -176,6 +181,32 @@ describe('incremental collection', () => {
       randomChanges(emu, 8);
       const next = await collectTenant({ ...base(emu), out, incremental: { state } });
       expect(next.incremental?.collections.users?.how).toBe('delta');
+    } finally {
+      await emu.close();
+    }
+  }, 120_000);
+
+  it('the CLI: collect --incremental stores links in --state, the next run says what came by delta; flag misuse is a usage error', async () => {
+    const emu = await startEmulator({ snapshot: generateSnapshot({ users: 60, seed: 8 }), port: 0, tls: true, limits: 'none' });
+    try {
+      const caFile = join(root, `ca-${++n}.pem`);
+      await writeFile(caFile, emu.ca!);
+      const stateDir = dir('state');
+      const out = dir('snap');
+      const args = ['collect', '--out', out, ...emulatorArgs(emu, caFile), '--incremental', '--state', stateDir];
+      const first = await runCli(args, childEnv(emu));
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/incremental: full collection \(no previous snapshot/);
+      randomChanges(emu, 5);
+      const second = await runCli(args, childEnv(emu));
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/incremental: .*users delta \(\d+ changed, \d+ removed\).*userRegistrationDetails reused from \S+ \(0\.0 h old\)/);
+      const bad = await runCli(['collect', '--out', dir('x'), ...emulatorArgs(emu, caFile), '--previous', out], childEnv(emu));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--previous needs --incremental/);
+      const scanBad = await runCli(['scan', ...emulatorArgs(emu, caFile), '--incremental'], childEnv(emu));
+      expect(scanBad.code).toBe(2);
+      expect(scanBad.stderr).toMatch(/--incremental needs --save-snapshot/);
     } finally {
       await emu.close();
     }
