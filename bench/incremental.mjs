@@ -111,16 +111,29 @@ try {
     if (members.length) emu.mutate.removeMember(gid, members[Math.floor(rnd() * members.length)].id);
   }
 
+  // and users register methods: the report the incremental run reuses does not show that yet
+  const regs = emu.currentSnapshot().userRegistrationDetails ?? [];
+  let registered = 0;
+  const liveSet = new Set(emu.currentSnapshot().users.map((u) => u.id));
+  for (const r of regs) {
+    if (registered >= Math.round(ids.length * 0.001)) break;
+    if (r.isMfaRegistered === false && liveSet.has(r.id)) {
+      emu.mutate.setRegistration(r.id, { ...r, isMfaRegistered: true, isMfaCapable: true, methodsRegistered: ['microsoftAuthenticatorPush'] });
+      registered++;
+    }
+  }
+
   const inc = await run('incremental collection', { out, incremental: { state } });
   const reg = inc.r.incremental?.reused?.userRegistrationDetails;
 
   const cpu = cpus();
   console.log(`\nmachine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
   console.log(`tenant: ${users.toLocaleString('en-US')} users, ${snapshot.groups.length.toLocaleString('en-US')} groups, ${snapshot.conditionalAccessPolicies.length} CA policies, ${snapshot.subscriptions.length} subscriptions; limits: graph`);
-  console.log(`changes: ${changed.size} users (${(Number(values['user-changes']) * 100).toFixed(1)} %: a tenth deleted, a tenth disabled, the rest edited), ${nGroups} groups (3 members added, 1 removed each)`);
+  console.log(`changes: ${changed.size} users (${(Number(values['user-changes']) * 100).toFixed(1)} %: a tenth deleted, a tenth disabled, the rest edited), ${nGroups} groups (3 members added, 1 removed each), ${registered} users newly registered for MFA (registration report)`);
   console.log(`full collection:        wall ${s(full.wallS * 1000)} s, ${full.requests.toLocaleString('en-US')} requests; floor under the limits ${full.floor.toFixed(1)} s (binding: ${full.binding})`);
   console.log(`incremental collection: wall ${s(inc.wallS * 1000)} s, ${inc.requests.toLocaleString('en-US')} requests; floor under the limits ${inc.floor.toFixed(1)} s (binding: ${inc.binding})`);
   console.log(`  how: ${Object.entries(inc.r.incremental.collections).filter(([, v]) => v.how !== 'full').map(([k, v]) => `${k} ${v.how}${v.changed !== undefined ? ` (${v.changed} changed${v.removed !== undefined ? `, ${v.removed} removed` : ''})` : ''}`).join(', ')}`);
+  console.log(`  per collection (s): ${Object.entries(inc.r.durations).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${s(v)}`).join(', ')}`);
   console.log(`  registration details reused: ${reg ? `read ${(reg.ageMs / 1000).toFixed(0)} s before (${reg.collectedAt})` : 'no'}`);
   console.log(`speed-up: ${(full.wallS / inc.wallS).toFixed(1)}× (target ≥ 10×); incremental ${inc.wallS <= 20 ? '≤' : '>'} 20 s (target ≤ 20 s)`);
 
@@ -130,7 +143,7 @@ try {
     const diffs = await compare(join(work, 'full'), out, keys.filter((k) => !['securityDefaults'].includes(k)));
     const regDiff = await compare(join(work, 'full'), out, ['userRegistrationDetails']);
     console.log(`full re-collection:     wall ${s(again.wallS * 1000)} s, ${again.requests.toLocaleString('en-US')} requests`);
-    console.log(`comparison, incremental vs full re-collection: ${diffs.length ? `DIFFERENT: ${diffs.join('; ')}` : `equal (${keys.length} collections)`}; userRegistrationDetails (reused): ${regDiff.length ? regDiff.join('') : 'equal'}`);
+    console.log(`comparison, incremental vs full re-collection: ${diffs.length ? `DIFFERENT: ${diffs.join('; ')}` : `equal (${keys.length} collections)`}; userRegistrationDetails (reused, so stale by design): ${regDiff.length ? regDiff.join('') : 'equal'}`);
     if (diffs.length) process.exitCode = 1;
   }
 } finally {
