@@ -97,19 +97,35 @@ export function isExpiredDelta(err: unknown): boolean {
 }
 
 /**
- * The previous objects with a round applied: changed objects patched in place (order kept), removed
- * ones dropped, objects the previous snapshot did not have appended (in the round's order).
+ * Applies a round to a stream of previous objects: `next(obj)` gives what becomes of each (patched,
+ * kept, or undefined when removed), `rest()` the objects the previous snapshot did not have, in the
+ * round's order. Streaming, so a large collection is never held in memory.
  */
-export function* applyObjectChanges(previous: Iterable<Item>, changes: DeltaChanges): Generator<Item> {
-  const seen = new Set<string>();
-  for (const obj of previous) {
+export class ObjectMerge {
+  private readonly seen = new Set<string>();
+  constructor(private readonly changes: DeltaChanges) {}
+
+  next(obj: Item): Item | undefined {
     const k = key(String(obj.id));
-    seen.add(k);
-    const c = changes.get(k);
-    if (!c) yield obj;
-    else if (!c.removed) yield { ...obj, ...c.props, id: obj.id }; // ids compare case-insensitively; keep the stored form
+    this.seen.add(k);
+    const c = this.changes.get(k);
+    if (!c) return obj;
+    return c.removed ? undefined : { ...obj, ...c.props, id: obj.id }; // ids compare case-insensitively; keep the stored form
   }
-  for (const [k, c] of changes) if (!seen.has(k) && !c.removed) yield { ...c.props };
+
+  rest(): Item[] {
+    return [...this.changes].filter(([k, c]) => !this.seen.has(k) && !c.removed).map(([, c]) => ({ ...c.props }));
+  }
+}
+
+/** The previous objects with a round applied (ObjectMerge over an array). */
+export function* applyObjectChanges(previous: Iterable<Item>, changes: DeltaChanges): Generator<Item> {
+  const m = new ObjectMerge(changes);
+  for (const obj of previous) {
+    const out = m.next(obj);
+    if (out) yield out;
+  }
+  yield* m.rest();
 }
 
 /** Direct members with a group's member changes applied (adds appended, removals dropped; idempotent). */
@@ -124,21 +140,36 @@ export function applyMemberChanges(previous: readonly MemberChange['ref'][], cha
   return [...members.values()];
 }
 
+type MapEntry = { key: string; value: MemberChange['ref'][] };
+
 /**
  * The groupMembers map entries with a groups round applied: removed groups dropped, member changes
- * applied, and an entry for every group the previous snapshot did not have (a new group).
+ * applied, and an entry for every group the previous snapshot did not have (a new group). Streaming
+ * like ObjectMerge.
  */
-export function* applyGroupMemberChanges(previous: Iterable<{ key: string; value: MemberChange['ref'][] }>, changes: DeltaChanges): Generator<{ key: string; value: MemberChange['ref'][] }> {
-  const seen = new Set<string>();
-  for (const e of previous) {
+export class GroupMemberMerge {
+  private readonly seen = new Set<string>();
+  constructor(private readonly changes: DeltaChanges) {}
+
+  next(e: MapEntry): MapEntry | undefined {
     const k = key(e.key);
-    seen.add(k);
-    const c = changes.get(k);
-    if (!c) yield e;
-    else if (!c.removed) yield { key: e.key, value: c.members.length ? applyMemberChanges(e.value, c.members) : e.value };
+    this.seen.add(k);
+    const c = this.changes.get(k);
+    if (!c) return e;
+    if (c.removed) return undefined;
+    return { key: e.key, value: c.members.length ? applyMemberChanges(e.value, c.members) : e.value };
   }
-  for (const [k, c] of changes) {
-    if (seen.has(k) || c.removed) continue;
-    yield { key: String(c.props.id ?? k), value: applyMemberChanges([], c.members) };
+
+  rest(): MapEntry[] {
+    return [...this.changes].filter(([k, c]) => !this.seen.has(k) && !c.removed).map(([k, c]) => ({ key: String(c.props.id ?? k), value: applyMemberChanges([], c.members) }));
   }
+}
+
+export function* applyGroupMemberChanges(previous: Iterable<MapEntry>, changes: DeltaChanges): Generator<MapEntry> {
+  const m = new GroupMemberMerge(changes);
+  for (const e of previous) {
+    const out = m.next(e);
+    if (out) yield out;
+  }
+  yield* m.rest();
 }

@@ -15,6 +15,8 @@ import { ApiError } from '../../src/azure/client.js';
 import { addDeltaPage, applyGroupMemberChanges, applyMemberChanges, applyObjectChanges, deltaLinkOf, isExpiredDelta, nextLinkOf, type DeltaChanges } from '../../src/collect/delta.js';
 import { defaultStateDir, deltaStateKey, FileDeltaStateStore } from '../../src/collect/delta-state.js';
 import { parseDuration } from '../../src/cli/collect.js';
+import { merged, touchedBy } from '../../src/collect/incremental.js';
+import { GroupMemberMerge, ObjectMerge } from '../../src/collect/delta.js';
 import { dataNotesOf } from '../../src/report/report.js';
 import { sharedFolder } from '../helpers/conformance.js';
 
@@ -58,6 +60,24 @@ describe('delta reader and merge', () => {
     ]);
     expect([...applyGroupMemberChanges(out, changes)]).toEqual(out);
     expect(applyMemberChanges([{ id: 'U2' }], [{ ref: { id: 'u2' }, removed: true }])).toEqual([]);
+  });
+
+  it('streaming merge: untouched lines are copied as they are, touched ones merged, whatever the spacing of the previous file', async () => {
+    const changes: DeltaChanges = new Map();
+    addDeltaPage(changes, { value: [{ id: 'b', displayName: 'new b' }, { id: 'c', '@removed': { reason: 'deleted' } }, { id: 'z', displayName: 'Z' }] });
+    const lines = ['{"id":"a","displayName":"A"}', '{ "displayName": "B", "id" : "B" }', '{"identities":[],"id":"c"}', '{"x":1}'];
+    async function* src() { yield* lines; }
+    const out: string[] = [];
+    for await (const l of merged(src(), touchedBy(changes, false), new ObjectMerge(changes))) out.push(l);
+    expect(out).toEqual([lines[0], JSON.stringify({ displayName: 'new b', id: 'B' }), lines[3], JSON.stringify({ id: 'z', displayName: 'Z' })]);
+
+    const g: DeltaChanges = new Map();
+    addDeltaPage(g, { value: [{ id: 'g2', 'members@delta': [{ id: 'u9', '@odata.type': user }] }] });
+    const maps = ['{"key":"g1","value":[{"@odata.type":"#microsoft.graph.user","id":"g2"}]}', '{ "key" : "G2", "value": [] }'];
+    async function* msrc() { yield* maps; }
+    const mout: string[] = [];
+    for await (const l of merged(msrc(), touchedBy(g, true), new GroupMemberMerge(g))) mout.push(l);
+    expect(mout).toEqual([maps[0], JSON.stringify({ key: 'G2', value: [{ '@odata.type': user, id: 'u9' }] })]);
   });
 
   it('recognises a link Graph no longer honours, and nothing else', () => {
