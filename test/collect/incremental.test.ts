@@ -18,6 +18,8 @@ import { FileDeltaStateStore } from '../../src/collect/delta-state.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { scan } from '../../src/app/scan.js';
+import { renderReport } from '../../src/app/output.js';
+import { formatNamed } from '../../src/app/report.js';
 import { childEnv, emulatorArgs, runCli, snapshotDiff } from './helpers.js';
 import { writeFile } from 'node:fs/promises';
 
@@ -126,6 +128,11 @@ describe('incremental collection', () => {
       // and the report says how old the reused registration details are
       const { report } = await scan({ source: { path: out } });
       expect(report.dataNotes).toEqual([expect.objectContaining({ key: 'userRegistrationDetails', collectedAt: manifest.reusedCollections.userRegistrationDetails.collectedAt })]);
+      for (const [format, pattern] of [['table', /Data age: userRegistrationDetails was read \d+\.\d h before this snapshot/], ['markdown', /> Data age: userRegistrationDetails was read/], ['html', /<h2>Data age<\/h2><ul><li><code>userRegistrationDetails<\/code>/]] as const) {
+        let text = '';
+        await renderReport(report, formatNamed(format), (chunk) => { text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'); });
+        expect(text, format).toMatch(pattern);
+      }
 
       // a second incremental round with no changes touches nothing and stays equal
       const again = await collectTenant({ ...base(emu), out, incremental: { state } });
