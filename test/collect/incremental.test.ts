@@ -20,8 +20,8 @@ import type { Snapshot } from '../../src/snapshot/types.js';
 import { scan } from '../../src/app/scan.js';
 import { renderReport } from '../../src/app/output.js';
 import { formatNamed } from '../../src/app/report.js';
-import { childEnv, emulatorArgs, runCli, snapshotDiff } from './helpers.js';
-import { writeFile } from 'node:fs/promises';
+import { childEnv, emulatorArgs, runCli, snapshotDiff, spawnCli } from './helpers.js';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 
 let root: string;
 beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'mfaguard-incremental-')); });
@@ -266,4 +266,46 @@ describe('incremental collection', () => {
       await emu.close();
     }
   }, 120_000);
+
+  it('kill -9 of the CLI in the middle of an incremental run, then --resume --incremental: complete, and equal to a full re-collection', async () => {
+    // Conditional Access pages of 10 at 1 request / s keep the run going for seconds after the merge
+    const emu = await startEmulator({ snapshot: generateSnapshot({ users: 300, seed: 31 }), port: 0, tls: true, limits: 'graph', pageSizes: { conditionalAccessPolicies: 10 } });
+    try {
+      const caFile = join(root, `ca-${++n}.pem`);
+      await writeFile(caFile, emu.ca!);
+      const stateDir = dir('state');
+      const out = dir('snap');
+      const args = ['collect', '--out', out, ...emulatorArgs(emu, caFile), '--incremental', '--state', stateDir, '--log-format', 'json'];
+      expect((await runCli(args, childEnv(emu))).code).toBe(0);
+      const manifestBefore = await readFile(join(out, 'manifest.json'), 'utf8');
+      const stateBefore = await readFile(join(stateDir, 'delta-state.json'), 'utf8');
+      randomChanges(emu, 31);
+      const first = spawnCli(args, childEnv(emu));
+      const stageDir = join(out, '.mfaguard-collect');
+      const deadline = Date.now() + 60_000;
+      let merged = false;
+      while (Date.now() < deadline && !merged) {
+        merged = (await readdir(stageDir).catch(() => [] as string[])).includes('groupMembers.done.json');
+        if (!merged) await new Promise((r) => setTimeout(r, 5));
+      }
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+      expect(merged, first.stderr()).toBe(true);
+      // the old snapshot and the stored links are untouched
+      expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+      expect(await readFile(join(stateDir, 'delta-state.json'), 'utf8')).toBe(stateBefore);
+      await expect(stat(join(stageDir, 'users.done.json'))).resolves.toBeTruthy();
+
+      const second = await runCli([...args, '--resume'], childEnv(emu));
+      expect(second.code, second.stderr).toBe(0);
+      const events = second.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; collections?: Record<string, { how: string }> });
+      expect(events.find((e) => e.event === 'incremental-summary')?.collections?.users?.how).toBe('delta'); // taken from the killed run's checkpoint
+      const full = dir('full');
+      await collectTenant({ ...base(emu), out: full });
+      expect(diffExceptRegistration((await loadSnapshot(full)).snapshot, (await loadSnapshot(out)).snapshot)).toEqual([]);
+      expect(await readFile(join(stateDir, 'delta-state.json'), 'utf8')).not.toBe(stateBefore);
+    } finally {
+      await emu.close();
+    }
+  }, 180_000);
 });
