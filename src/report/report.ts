@@ -64,9 +64,9 @@ export interface DataNote {
   message: string;
 }
 
-/** The manifest's `reusedCollections` (written by incremental collection) as report notes. */
-export function dataNotesOf(snapshot: { collectedAt: string; extra?: Record<string, unknown> }): DataNote[] {
-  const reused = snapshot.extra?.reusedCollections;
+/** The snapshot's `reusedCollections` (written by incremental collection) as report notes. */
+export function dataNotesOf(snapshot: { collectedAt: string; reusedCollections?: Record<string, { collectedAt: string }> | undefined }): DataNote[] {
+  const reused = snapshot.reusedCollections;
   if (!reused || typeof reused !== 'object' || Array.isArray(reused)) return [];
   const out: DataNote[] = [];
   for (const [key, v] of Object.entries(reused as Record<string, unknown>)) {

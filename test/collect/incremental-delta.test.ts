@@ -18,6 +18,7 @@ import { parseDuration } from '../../src/cli/collect.js';
 import { merged, touchedBy } from '../../src/collect/incremental.js';
 import { GroupMemberMerge, ObjectMerge } from '../../src/collect/delta.js';
 import { dataNotesOf } from '../../src/report/report.js';
+import { parseSnapshotObject } from '../../src/snapshot/load.js';
 import { sharedFolder } from '../helpers/conformance.js';
 
 const U = (id: string, extra: Record<string, unknown> = {}) => ({ id, displayName: id.toUpperCase(), accountEnabled: true, ...extra });
@@ -117,9 +118,18 @@ describe('delta state store and options', () => {
   });
 
   it('the report notes how old a reused collection is', () => {
-    const notes = dataNotesOf({ collectedAt: '2026-01-02T12:00:00Z', extra: { reusedCollections: { userRegistrationDetails: { collectedAt: '2026-01-02T02:00:00Z' } } } });
+    const notes = dataNotesOf({ collectedAt: '2026-01-02T12:00:00Z', reusedCollections: { userRegistrationDetails: { collectedAt: '2026-01-02T02:00:00Z' } } });
     expect(notes).toEqual([{ key: 'userRegistrationDetails', collectedAt: '2026-01-02T02:00:00Z', ageHours: 10, message: expect.stringMatching(/userRegistrationDetails was read 10\.0 h before this snapshot/) }]);
     expect(dataNotesOf({ collectedAt: '2026-01-02T12:00:00Z' })).toEqual([]);
+  });
+
+  it('the snapshot loader reads reusedCollections without a warning and refuses a malformed one', () => {
+    const head = { mfaguardSnapshot: 1, tenant: { id: 't' }, collectedAt: '2026-01-02T12:00:00Z', unavailable: {} };
+    const ok = parseSnapshotObject({ ...head, reusedCollections: { userRegistrationDetails: { collectedAt: '2026-01-02T02:00:00Z' } } }, 'm.json');
+    expect(ok.snapshot.reusedCollections).toEqual({ userRegistrationDetails: { collectedAt: '2026-01-02T02:00:00Z' } });
+    expect(ok.warnings).toEqual([]);
+    expect(() => parseSnapshotObject({ ...head, reusedCollections: 5 }, 'm.json')).toThrow(/reusedCollections/);
+    expect(() => parseSnapshotObject({ ...head, reusedCollections: { x: { collectedAt: 'soon' } } }, 'm.json')).toThrow(/reusedCollections\.x|ISO-8601/);
   });
 });
 
