@@ -5,6 +5,7 @@
 export { scan, type LiveSource, type ScanOptions, type ScanResult } from './app/scan.js';
 export { loadSnapshotFrom, type LoadedSnapshot, type SnapshotSource, type WarningHandler } from './app/source.js';
 export { REQUIRED_COLLECTIONS, collect, type CollectOptions, type CollectResult } from './app/collect.js';
+export { FileDeltaStateStore, type DeltaStateStore, type IncrementalOptions, type IncrementalSummary } from './app/collect.js';
 export { explainUser, explanationJson, explanationText, type ExplainOptions, type Explanation } from './app/explain.js';
 export { readReport, type ReportSource } from './app/read-report.js';
 export { validateReport } from './app/validate-report.js';

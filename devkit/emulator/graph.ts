@@ -24,6 +24,7 @@ import {
 } from './odata.js';
 import type { Stats } from './stats.js';
 import { TenantState, WriteError, type Obj } from './tenant-state.js';
+import { deltaHandler } from './delta.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
 
@@ -382,7 +383,22 @@ function countRoute(key: 'users' | 'groups'): RouteDef {
   };
 }
 
+/** `GET /{users|groups}/delta` (delta.ts); listed before `/{collection}/{id}`. */
+function deltaRoute(key: 'users' | 'groups'): RouteDef {
+  return {
+    pattern: [key, 'delta'],
+    key,
+    read: PERMS[key],
+    methods: {
+      GET: (req, _p, ctx, v) =>
+        deltaHandler(key, req, ctx.state, v, { user: userProjector(ctx, v), validateUserSelect: validateUserSelect(req, ctx) }, ctx.pageSizes[`${key}Delta`] ?? 100),
+    },
+  };
+}
+
 const ROUTES: RouteDef[] = [
+  deltaRoute('users'),
+  deltaRoute('groups'),
   {
     pattern: ['organization'],
     key: 'organization',

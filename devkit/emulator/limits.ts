@@ -119,6 +119,7 @@ export function directoryCost(segments: string[], q: URLSearchParams): number {
   const s = segments.map((x) => x.toLowerCase());
   let cost = 1;
   if (s.length === 1 && s[0] === 'users') cost = 2;
+  else if (s.length === 2 && s[1] === 'delta') cost = 5; // our estimate: Graph's table gives no figure for delta; charged like an expensive list
   else if (s[0] === 'groups' && s[2] === 'members') cost = 3;
   else if (s[0] === 'groups' && s[2] === 'transitivemembers') cost = 5;
   let hasSelect = false;

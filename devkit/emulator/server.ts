@@ -20,6 +20,7 @@ import { graphFamily, Limiter } from './limits.js';
 import { LogAnalyticsEmulator } from './log-analytics.js';
 import { Stats } from './stats.js';
 import { TenantState } from './tenant-state.js';
+import { tenantMutator } from './delta.js';
 import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions } from './types.js';
 import { armError, graphError } from './util.js';
 
@@ -337,6 +338,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else deny.set(collection, spec);
     },
     currentSnapshot: () => state.toSnapshot(),
+    mutate: tenantMutator(state),
   };
   return handle2;
 }

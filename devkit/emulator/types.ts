@@ -1,4 +1,5 @@
 /** Public and internal types of the Graph / ARM / identity-platform emulator. */
+import type { TenantMutator } from './delta.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import type { LogAnalyticsEmulatorOptions, LogAnalyticsStats } from './log-analytics.js';
 
@@ -163,6 +164,8 @@ export interface EmulatorHandle {
   setDeny(collection: string, spec: DenySpec | undefined): void;
   /** Current in-memory tenant as a snapshot (writes included). */
   currentSnapshot(): Snapshot;
+  /** Change the running tenant (users, groups, members, registration), recorded for delta queries (delta.ts). */
+  mutate: TenantMutator;
 }
 
 /** A request as the router sees it (also used for $batch items). */

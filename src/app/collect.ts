@@ -2,6 +2,8 @@
 import type { CollectOptions, CollectResult } from '../collect/collect.js';
 
 export { REQUIRED_COLLECTIONS } from '../collect/required.js';
+export { FileDeltaStateStore, type DeltaStateStore } from '../collect/delta-state.js';
+export type { IncrementalOptions, IncrementalSummary } from '../collect/incremental.js';
 
 export type { CollectOptions, CollectResult };
 

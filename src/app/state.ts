@@ -2,6 +2,7 @@
  * The state store in the library: where it lives, recording a scan, and reading it back as history,
  * diffs and trends. The store itself (SQLite in WAL mode) is src/store/sqlite.ts.
  */
+import type { DeltaStateStore } from '../collect/delta-state.js';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
@@ -221,3 +222,35 @@ function trendsOf(all: ScanRecord[], tenant: TenantRecord, rule: string | undefi
     })),
   };
 }
+
+/**
+ * Incremental collection's delta links in the state store's per-tenant key-value table (one store for
+ * history and delta state). Keys are `graph-delta/<tenant>/<endpoint>` (deltaStateKey); each call opens
+ * the store briefly, so a long collection never holds it.
+ */
+export class StoreDeltaStateStore implements DeltaStateStore {
+  constructor(private readonly loc: StateLocation = {}) {}
+
+  private static tenantOf(key: string): string {
+    return key.split('/')[1] ?? '';
+  }
+
+  async get(key: string): Promise<unknown> {
+    const store = openExisting(this.loc);
+    try {
+      return store?.getTenantState(StoreDeltaStateStore.tenantOf(key), key);
+    } finally {
+      store?.close();
+    }
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    const store = openStateStore(this.loc);
+    try {
+      store.putTenantState(StoreDeltaStateStore.tenantOf(key), key, value);
+    } finally {
+      store.close();
+    }
+  }
+}
+

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AUTH_MODES, type AuthMode } from '../azure/auth.js';
 import { CLOUDS, isCloudName } from '../azure/clouds.js';
 import { collect, type CollectOptions, type CollectResult } from '../app/collect.js';
+import { StoreDeltaStateStore } from '../app/state.js';
 import { COLLECTIONS } from '../collections/index.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Command } from './command.js';
@@ -27,6 +28,14 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
                           an unknown key is a usage error that lists the valid ones
   --auth-methods-for L    users (UPN or id, comma-separated) whose authentication methods are read;
                           "auto" (default: accounts named like break-glass/emergency) or "none"
+  --incremental           users, groups and members through Graph delta links (kept in --state) merged
+                          into the previous snapshot in the output directory (or --previous DIR); the
+                          rest is read in full. Without stored links: a full collection that stores them
+  --state DIR             where delta links are kept (default MFAGUARD_STATE_DIR, else
+                          $XDG_DATA_HOME/mfaguard, else ~/.local/share/mfaguard)
+  --previous DIR          with --incremental: the snapshot to continue from (default: the one in --out)
+  --registration-max-age D  with --incremental: reuse the last registration report while younger than
+                          D (e.g. 24h, 90m, 2d; default 24h); 0 reads it every time
   --log-format FMT        text (default; live progress on a terminal) or json (one object per line)
   --timeout SECONDS       per-request deadline (default 100)
   --max-attempts N        attempts per request on 429 / 5xx / network errors (default 10)
@@ -74,6 +83,10 @@ export const COLLECT_ARG_OPTIONS = {
   resume: { type: 'boolean' },
   skip: { type: 'string' },
   'auth-methods-for': { type: 'string' },
+  incremental: { type: 'boolean' },
+  state: { type: 'string' },
+  previous: { type: 'string' },
+  'registration-max-age': { type: 'string' },
   'log-format': { type: 'string' },
   timeout: { type: 'string' },
   'max-attempts': { type: 'string' },
@@ -113,7 +126,14 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
     }
   }
   const am = values['auth-methods-for'];
+  for (const f of ['previous', 'registration-max-age'] as const) if (values[f] !== undefined && !values.incremental) throw new UsageError(`--${f} needs --incremental`);
+  const maxAge = values['registration-max-age'];
+  const registrationMaxAgeMs = maxAge === undefined ? undefined : parseDuration('--registration-max-age', maxAge);
+  const incremental: CollectOptions['incremental'] = values.incremental
+    ? { state: new StoreDeltaStateStore(values.state !== undefined ? { state: values.state } : {}), previous: values.previous, registrationMaxAgeMs }
+    : undefined;
   return {
+    ...(incremental ? { incremental } : {}),
     resume: !!values.resume,
     tenant: values.tenant,
     ...(auth !== undefined ? { auth } : {}),
@@ -133,9 +153,19 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
   };
 }
 
+/** `24h`, `90m`, `30s`, `2d` or a number of hours, in ms. */
+export function parseDuration(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (!m) throw new UsageError(`${flag} must be a duration like 24h, 90m or 2d`);
+  const unit = (m[2] ?? 'h').toLowerCase();
+  const per: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return Number(m[1]) * per[unit]!;
+}
+
 const COLLECT_OPTIONS = {
   ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, config: { type: 'string' }, 'no-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
 
 async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -111,12 +111,13 @@ async function runScanCommand(argv: string[]): Promise<number> {
 
   const live = values.tenant !== undefined;
   if (!live) {
-    // the sign-in flags also serve --log-analytics
+    // the sign-in flags also serve --log-analytics; --state names a state directory other commands read too
     const signInFlags = values['log-analytics'] !== undefined ? LOG_ANALYTICS_SIGN_IN_FLAGS : [];
-    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => (values as Record<string, unknown>)[k] !== undefined && !signInFlags.includes(k));
+    const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => k !== 'state' && (values as Record<string, unknown>)[k] !== undefined && !signInFlags.includes(k));
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
+  if (live && values.incremental && !values['save-snapshot'] && !values.previous) throw new UsageError('--incremental needs --save-snapshot DIR (the snapshot it continues from and replaces)');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
   const cfg = await configOptions(values, { demo: !!values.demo && !live });
   const source = live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values);

@@ -32,6 +32,10 @@ export interface DoneMarker {
   /** True when nothing was needed (no file is written). */
   skipped?: boolean;
   note?: string;
+  /** The Graph delta link that continues from this collection's data (incremental collection). */
+  delta?: string;
+  /** Set when the data was taken over from an earlier read (its time) rather than read now. */
+  reusedAt?: string;
   finishedAt: string;
 }
 

@@ -22,6 +22,7 @@ import { Stage, StageError } from './checkpoints.js';
 import { Logger, type Sink } from './log.js';
 import { CollectionRunner, type RunSummary } from './runner.js';
 import { REQUIRED_COLLECTIONS } from './required.js';
+import { IncrementalPlan, type IncrementalOptions, type IncrementalSummary } from './incremental.js';
 
 export interface CollectOptions {
   /** Output directory (the snapshot; checkpoints live in OUT/.mfaguard-collect while collecting). */
@@ -62,6 +63,13 @@ export interface CollectOptions {
   env?: NodeJS.ProcessEnv;
   /** Test hook: called after each checkpoint (lets a test crash the collector half way). */
   onCheckpoint?: (key: string, count: number) => void;
+  /**
+   * Incremental collection (incremental.ts): users, groups and members through Graph delta links kept
+   * in `state`, merged into the previous snapshot (default: the one in `out`); registration details
+   * reused while younger than `registrationMaxAgeMs`. Without usable links (the first run) it is a
+   * full collection that stores them.
+   */
+  incremental?: IncrementalOptions;
 }
 
 export interface CollectResult {
@@ -81,6 +89,8 @@ export interface CollectResult {
   durations: Record<string, number>;
   /** REQUIRED_COLLECTIONS that could not be read (they are in `unavailable`): the snapshot is incomplete. */
   missingRequired: string[];
+  /** With `incremental`: how each collection was obtained, and what was reused from an earlier read. */
+  incremental?: IncrementalSummary;
 }
 
 export { REQUIRED_COLLECTIONS };
@@ -180,8 +190,23 @@ export async function collectTenant(givenOpts: CollectOptions): Promise<CollectR
   logger.start();
   logger.log({ level: 'info', event: 'start', message: `collecting into ${opts.out}${stage.resumed ? ' (resuming)' : ''}`, graph: endpoints.graph, arm: endpoints.arm, resume: stage.resumed });
 
+  let plan: IncrementalPlan | undefined;
+  if (opts.incremental) {
+    try {
+      plan = await IncrementalPlan.create(opts.incremental, {
+        graphEndpoint: endpoints.graph, tenantHint: tenantArg, out: opts.out, perUserMfaAuto: (opts.perUserMfa ?? 'auto') === 'auto',
+        log: (event, message, level = 'info') => logger.log({ level, event, message }),
+      });
+    } catch (err) {
+      transport.close();
+      logger.stop();
+      throw err;
+    }
+    logger.log({ level: 'info', event: 'incremental', mode: plan.summary.mode, message: plan.summary.mode === 'incremental' ? 'incremental: users, groups and members through Graph delta links' : `incremental: full collection (${plan.summary.reason ?? ''})` });
+  }
+
   const runner = new CollectionRunner({
-    client, stage, logger, verbose: !!opts.verbose, signal: opts.signal, onCheckpoint: opts.onCheckpoint,
+    client, stage, logger, verbose: !!opts.verbose, signal: opts.signal, onCheckpoint: opts.onCheckpoint, overrides: plan?.overrides,
     options: { perUserMfa: opts.perUserMfa ?? 'auto', authMethodsFor: opts.authMethodsFor ?? 'auto', cloud: endpoints.name },
   }, COLLECTIONS, isSkipped);
   let run: RunSummary;
@@ -213,13 +238,23 @@ export async function collectTenant(givenOpts: CollectOptions): Promise<CollectR
     else fileKeys.push(c.key);
   }
   manifest.unavailable = unavailable;
+  if (plan) Object.assign(manifest, plan.manifestFields(results));
   const files = await stage.finalize(manifest, fileKeys);
+  // only now: the stored links continue from the snapshot that was just written
+  if (plan) {
+    await plan.finish(results, { collectedAt: manifest.collectedAt as string, tenantId: tenant.id });
+    const how = Object.entries(plan.summary.collections).filter(([, v]) => v.how !== 'full').map(([k, v]) => `${k} ${v.how}${v.changed !== undefined ? ` (${v.changed} changed${v.removed !== undefined ? `, ${v.removed} removed` : ''})` : ''}`);
+    const reused = Object.entries(plan.summary.reused).map(([k, v]) => `${k} reused from ${v.collectedAt} (${(v.ageMs / 3_600_000).toFixed(1)} h old)`);
+    logger.log({ level: 'info', event: 'incremental-summary', mode: plan.summary.mode, collections: plan.summary.collections, reused: plan.summary.reused,
+      message: `incremental: ${plan.summary.mode === 'incremental' ? how.join(', ') || 'no collection by delta' : `full collection (${plan.summary.reason ?? ''}); delta links stored for the next run`}${reused.length ? `; ${reused.join(', ')}` : ''}` });
+  }
   const fam = client.families;
   const families = Object.fromEntries(Object.entries(fam).map(([k, f]) => [k, { requests: f.requests, throttled: f.throttled, waitedMs: f.waitedMs }])) as CollectResult['families'];
   const missingRequired = REQUIRED_COLLECTIONS.filter((k) => unavailable[k] !== undefined);
   const result: CollectResult = {
     out: stage.out, files, tenant, counts, unavailable, resumed, wallMs: Date.now() - t0, missingRequired,
     requests: transport.sent, retries: client.retries, throttled: Object.values(fam).reduce((a, f) => a + f.throttled, 0), families, durations,
+    ...(plan ? { incremental: plan.summary } : {}),
   };
   logger.log({
     level: Object.keys(unavailable).length ? 'warn' : 'info', event: 'finished', requests: result.requests, retries: result.retries, throttled: result.throttled, ms: result.wallMs, counts, unavailable,

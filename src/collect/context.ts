@@ -2,8 +2,17 @@
 import type { AzureClient } from '../azure/client.js';
 import type { CollectionOptions } from '../collections/index.js';
 import type { UnavailableEntry } from '../snapshot/types.js';
-import type { Stage } from './checkpoints.js';
-import type { Logger } from './log.js';
+import type { DoneMarker, Stage } from './checkpoints.js';
+import type { CollectionStatus, Logger } from './log.js';
+
+/** What collecting one collection produced (its done marker without key and time). */
+export type Outcome = Omit<DoneMarker, 'finishedAt' | 'key'>;
+
+/**
+ * Replaces how one collection is obtained (incremental.ts: merged from a delta round); `full` runs
+ * the descriptor's normal collection.
+ */
+export type CollectOverride = (ctx: RunContext, st: CollectionStatus, full: () => Promise<Outcome>) => Promise<Outcome>;
 
 export interface RunContext {
   client: AzureClient;
@@ -14,6 +23,8 @@ export interface RunContext {
   signal?: AbortSignal | undefined;
   /** Test hook: called after each checkpoint. */
   onCheckpoint?: ((key: string, count: number) => void) | undefined;
+  /** Per collection key: another way to obtain it (incremental collection). */
+  overrides?: ReadonlyMap<string, CollectOverride> | undefined;
 }
 
 /** A collection that cannot be read; `final` = a resume would not change that (permission, licence). */

@@ -12,11 +12,9 @@ import type { UnavailableEntry } from '../snapshot/types.js';
 import { collectArmList, collectArmPerSubscription } from './arm.js';
 import { collectPerObject } from './batch.js';
 import type { DoneMarker } from './checkpoints.js';
-import { dependencyUnavailable, Unavailable, type RunContext } from './context.js';
+import { dependencyUnavailable, Unavailable, type Outcome, type RunContext } from './context.js';
 import { collectGraphList, countOf, graphListUrl } from './graph-lists.js';
 import type { CollectionStatus } from './log.js';
-
-type Outcome = Omit<DoneMarker, 'finishedAt' | 'key'>;
 
 export interface RunSummary {
   results: Map<string, DoneMarker>;
@@ -133,6 +131,14 @@ export class CollectionRunner {
     const skipped = c.skip?.(ctx.options);
     if (skipped) return { count: 0, skipped: true, note: skipped };
     for (const d of c.dependsOn ?? []) await this.dependency(d);
+    const override = ctx.overrides?.get(c.key);
+    if (override) return override(ctx, st, () => this.fetch(c, st));
+    return this.fetch(c, st);
+  }
+
+  /** The descriptor's own way: dispatch on its source kind. */
+  private async fetch(c: CollectionDescriptor, st: CollectionStatus): Promise<Outcome> {
+    const { ctx } = this;
     const s = c.source;
     switch (s.kind) {
       case 'graphList': {

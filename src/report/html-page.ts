@@ -125,6 +125,9 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
 <p id="js-status" class="hint no-print" role="status">Loading ${num(stats.principals)} users and ${num(stats.findings)} findings…</p>
 `);
 
+  if (report.dataNotes?.length) {
+    h.push(`<div class="gaps" role="note"><h2>Data age</h2><ul>${report.dataNotes.map((n) => `<li><code>${escapeHtml(n.key)}</code>: ${escapeHtml(n.message)}</li>`).join('')}</ul></div>\n`);
+  }
   if (report.dataGaps.length) {
     h.push(`<div class="gaps" role="note"><h2>Data gaps: some verdicts are <em>unknown</em>, never healthy</h2><ul>${report.dataGaps.map((g) => `<li><code>${escapeHtml(g.key)}</code>: ${escapeHtml(g.reason)}</li>`).join('')}</ul></div>\n`);
   }

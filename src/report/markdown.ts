@@ -90,6 +90,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   await out.push(`## mfaguard: MFA coverage for ${mdEscape(t.displayName ?? t.id)}\n\n`);
   await out.push(`Tenant \`${escapeControls(t.id).replace(/`/g, '')}\` · snapshot collected ${mdEscape(report.snapshotCollectedAt)} · report generated ${mdEscape(report.generatedAt)} · ${users} users\n\n`);
 
+  for (const n of report.dataNotes ?? []) await out.push(`> Data age: ${mdEscape(n.message)}\n\n`);
   if (report.dataGaps.length) {
     await out.push('> [!WARNING]\n> **Data gaps**: verdicts that depend on these collections are *unknown*, never healthy.\n');
     for (const g of report.dataGaps) await out.push(`> - ${mdEscape(g.reason)}\n`);

@@ -63,8 +63,36 @@ export interface Report {
   contradictions?: Contradiction[];
   /** The MFA gaps workbook pivots over the sign-in evidence (spec/signins.md, Workbook parity), when given. */
   signIns?: SignInWorkbook;
+  /**
+   * Collections older than the snapshot: an incremental collection reused an earlier read (the
+   * registration report, refreshed by Microsoft in bulk). Absent when every collection is as new as it.
+   */
+  dataNotes?: DataNote[];
   principals: ReportPrincipal[];
   findings: Finding[];
+}
+
+export interface DataNote {
+  key: string;
+  /** When that collection was read from the service. */
+  collectedAt: string;
+  /** How much older than the snapshot it is. */
+  ageHours: number;
+  message: string;
+}
+
+/** The snapshot's `reusedCollections` (written by incremental collection) as report notes. */
+export function dataNotesOf(snapshot: { collectedAt: string; reusedCollections?: Record<string, { collectedAt: string }> | undefined }): DataNote[] {
+  const reused = snapshot.reusedCollections;
+  if (!reused || typeof reused !== 'object' || Array.isArray(reused)) return [];
+  const out: DataNote[] = [];
+  for (const [key, v] of Object.entries(reused as Record<string, unknown>)) {
+    const at = (v as { collectedAt?: unknown } | null)?.collectedAt;
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) continue;
+    const ageHours = Math.max(0, (Date.parse(snapshot.collectedAt) - Date.parse(at)) / 3_600_000);
+    out.push({ key, collectedAt: at, ageHours: Math.round(ageHours * 10) / 10, message: `${key} was read ${ageHours.toFixed(1)} h before this snapshot (${at}), reused by an incremental collection` });
+  }
+  return out;
 }
 
 export function buildReport(ev: Evaluation, now = new Date()): Report {
@@ -101,6 +129,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     policyHygiene: ev.engine.policyHygiene,
     ...(ev.exemptions ? { exemptions: ev.exemptions } : {}),
     ...(ev.contradictions ? { contradictions: ev.contradictions } : {}),
+    ...(() => { const notes = dataNotesOf(model.snapshot); return notes.length ? { dataNotes: notes } : {}; })(),
     principals,
     findings: ev.findings,
   };

@@ -23,6 +23,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
     lines.push(paint('yellow', 'Data gaps (verdicts that depend on them are "unknown", never "healthy"):'));
     for (const g of report.dataGaps) lines.push(paint('yellow', `  - ${shown(g.reason)}`));
   }
+  for (const n of report.dataNotes ?? []) lines.push(paint('yellow', `Data age: ${shown(n.message)}`));
   const hygiene = hygieneLines(report);
   if (hygiene.length) {
     lines.push(paint('yellow', 'Policy hygiene (references to objects that do not exist; they match nobody, verdicts unchanged):'));

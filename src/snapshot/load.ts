@@ -161,7 +161,7 @@ const TENANT_SCHEMA: ItemSchema = {
   verifiedDomains: 'array',
 };
 
-const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable', 'counts']);
+const HEADER_KEYS = new Set(['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable', 'counts', 'reusedCollections']);
 const isHeaderKey = (k: string) => HEADER_KEYS.has(k);
 
 function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
@@ -194,11 +194,22 @@ function readHeader(doc: Record<string, unknown>, file: string): Snapshot {
     }
   }
   readCounts(doc, file);
+  const reused = doc.reusedCollections;
+  if (reused !== undefined) {
+    if (typeof reused !== 'object' || reused === null || Array.isArray(reused)) {
+      throw new InputError(`expected an object like {"userRegistrationDetails": {"collectedAt": "..."}}, got ${describeType(reused)}`, file, undefined, 'reusedCollections');
+    }
+    for (const [k, v] of Object.entries(reused)) {
+      const at = (v as { collectedAt?: unknown } | null)?.collectedAt;
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw new InputError(`expected {"collectedAt": "<ISO-8601 time>"}, got ${JSON.stringify(v)}`, file, undefined, `reusedCollections.${k}`);
+    }
+  }
   return {
     mfaguardSnapshot: 1,
     tenant: tenant as Snapshot['tenant'],
     collectedAt,
     unavailable: unavailable as Snapshot['unavailable'],
+    ...(reused !== undefined ? { reusedCollections: reused as Snapshot['reusedCollections'] } : {}),
   };
 }
 

@@ -61,7 +61,7 @@ export function snapshotKeyKind(key: string): KeyKind | undefined {
   return Object.hasOwn(SNAPSHOT_KEYS, key) ? SNAPSHOT_KEYS[key] : undefined;
 }
 
-export const MANIFEST_ONLY_KEYS = ['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable', 'counts'] as const;
+export const MANIFEST_ONLY_KEYS = ['mfaguardSnapshot', 'tenant', 'collectedAt', 'unavailable', 'counts', 'reusedCollections'] as const;
 
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

@@ -259,8 +259,10 @@ export interface Snapshot {
   signIns?: Record<string, unknown>[];
   signInsWindow?: { from?: string; to?: string };
   unavailable: Record<string, UnavailableEntry>;
+  /** Collections taken over from an earlier read (incremental collection), with the time of that read. */
+  reusedCollections?: Record<string, { collectedAt: string }>;
   /** Top-level keys we do not know; kept so nothing is silently lost. */
   extra?: Record<string, unknown>;
 }
 
-export type CollectionKey = Exclude<keyof Snapshot, 'mfaguardSnapshot' | 'tenant' | 'collectedAt' | 'unavailable' | 'extra'>;
+export type CollectionKey = Exclude<keyof Snapshot, 'mfaguardSnapshot' | 'tenant' | 'collectedAt' | 'unavailable' | 'reusedCollections' | 'extra'>;
