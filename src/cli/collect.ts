@@ -40,6 +40,11 @@ registration details and Azure RBAC into a snapshot directory (manifest.json + *
 
   --out DIR               snapshot directory to write (new, empty, or an earlier snapshot to replace)
 ${COLLECT_OPTIONS_HELP}
+  --signins DAYS          sign-in logs to read, e.g. 30d (default 30d; Graph keeps 30 days with P1/P2)
+  --signins-scope S       evidence (default: sign-ins to the mandatory-MFA apps, clients of Azure
+                          Resource Manager and legacy clients — what the rules read) or all (every
+                          sign-in, for the workbook pivots; can be millions of rows)
+  --no-signins            do not read sign-in logs
 
 Permissions (application or delegated): User.Read.All, Group.Read.All or GroupMember.Read.All,
 Application.Read.All, Policy.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All,
@@ -128,7 +133,27 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
   };
 }
 
-const COLLECT_OPTIONS = { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsConfig['options'];
+const COLLECT_OPTIONS = {
+  ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  signins: { type: 'string' }, 'signins-scope': { type: 'string' }, 'no-signins': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** `--signins 30d` / `--signins-scope` / `--no-signins` → the collector's sign-in option. */
+export function signInOptionsFrom(values: { signins?: string | undefined; 'signins-scope'?: string | undefined; 'no-signins'?: boolean | undefined }): CollectOptions['signIns'] {
+  if (values['no-signins']) {
+    if (values.signins !== undefined || values['signins-scope'] !== undefined) throw new UsageError('--no-signins cannot be combined with --signins or --signins-scope');
+    return 'off';
+  }
+  let days = 30;
+  if (values.signins !== undefined) {
+    const m = /^(\d+)\s*d?$/i.exec(values.signins.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 365) throw new UsageError(`--signins must be a number of days between 1 and 365, like 30d; got "${values.signins}"`);
+    days = Number(m[1]);
+  }
+  const scope = values['signins-scope'] ?? 'evidence';
+  if (scope !== 'evidence' && scope !== 'all') throw new UsageError('--signins-scope must be evidence or all');
+  return { days, scope };
+}
 
 async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -142,7 +167,7 @@ async function runCollectCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('missing --out DIR (where the snapshot is written)');
-  const result = await collect({ ...collectOptionsFrom(values), out: values.out });
+  const result = await collect({ ...collectOptionsFrom(values), signIns: signInOptionsFrom(values), out: values.out });
   return reportMissingRequired(result, values['log-format'] === 'json') ? 1 : 0;
 }
 

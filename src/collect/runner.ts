@@ -14,6 +14,7 @@ import { collectPerObject } from './batch.js';
 import type { DoneMarker } from './checkpoints.js';
 import { dependencyUnavailable, Unavailable, type RunContext } from './context.js';
 import { collectGraphList, countOf, graphListUrl } from './graph-lists.js';
+import { collectTimeSliced } from './time-sliced.js';
 import type { CollectionStatus } from './log.js';
 
 type Outcome = Omit<DoneMarker, 'finishedAt' | 'key'>;
@@ -158,6 +159,9 @@ export class CollectionRunner {
         return { count: await collectArmList(ctx, c.key, s.path) };
       case 'armPerSubscription':
         return { count: await collectArmPerSubscription(ctx, c.key, s, () => (this.subscriptionIds ??= this.readSubscriptionIds())) };
+      case 'graphTimeSliced':
+        // the marker's value is the window the rows cover (the manifest's `s.windowKey`)
+        return collectTimeSliced(ctx, c.key, c.family, s, st);
     }
   }
 
