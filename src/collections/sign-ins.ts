@@ -52,7 +52,7 @@ export const signIns: CollectionDescriptor = {
     eventTypes: ['interactiveUser', 'nonInteractiveUser'],
     filter: (o) => (settings(o).scope === 'all' ? undefined : EVIDENCE_FILTER),
     // Microsoft's advice for the reports API: start with a few days, shrink on throttling
-    slices: { initialMs: 3 * DAY, minMs: 5 * 60_000, maxMs: 7 * DAY },
+    slices: { initialMs: 3 * DAY, minMs: 5 * 60_000, maxMs: 31 * DAY },
     windowKey: 'signInsWindow',
   },
   skip: (o) => (o.signIns === 'off' ? 'not requested (--no-signins)' : undefined),

@@ -21,7 +21,7 @@ import type { Snapshot } from '../../src/snapshot/types.js';
 
 const ASOF = '2026-11-01T08:00:00Z';
 const base = generateSnapshot({ users: 150, seed: 4 });
-const rows = [...generateSignIns(base, { count: 4000, seed: 8, asOf: ASOF, days: 8 })];
+const rows = [...generateSignIns(base, { count: 4000, seed: 8, asOf: ASOF, days: 8 })] as Record<string, any>[];
 const source: Snapshot = { ...base, signIns: rows };
 type Row = Record<string, any>;
 const type = (r: Row) => (r.signInEventTypes as string[])[0]!;
