@@ -28,6 +28,11 @@ export interface SignInGenOptions {
   asOf: string;
   /** Window length in days (default 30). */
   days?: number;
+  /**
+   * `false`: every user is an ordinary one (no automation accounts, Azure tool users or legacy-mail
+   * users drawn at random): for a tenant whose stories are written by hand (the demo).
+   */
+  archetypes?: boolean;
 }
 
 export const PORTAL_APP_ID = 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c';
@@ -219,7 +224,7 @@ export function* generateSignInsFor(pop: SignInPopulation, opts: SignInGenOption
   const from = to - days * DAY;
   const span = to - from;
   const users = pop.users.filter((u) => u.enabled);
-  const arch = users.map((u, i) => archetypeOf(u, i, seed));
+  const arch = users.map((u, i): Arch => (opts.archetypes === false ? 'normal' : archetypeOf(u, i, seed)));
   const byArch = (a: Arch) => arch.flatMap((x, i) => (x === a ? [i] : []));
   const automation = byArch('automation');
   const mgmt = byArch('mgmt');
