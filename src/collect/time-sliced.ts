@@ -131,7 +131,8 @@ export async function collectTimeSliced(ctx: RunContext, key: string, family: Fa
         ? { ...state, start: Math.max(from, end - sliceMs), end, link: null, sliceMs }
         // this event type is done: the next one starts again at the window's end
         : { ...state, type: state.type + 1, start: Math.max(from, to - sliceMs), end: to, link: null, sliceMs };
-      await w.checkpoint(state.type < s.eventTypes.length ? JSON.stringify(state) : null);
+      // also when every event type is done: a resume after this point must not read the window again
+      await w.checkpoint(JSON.stringify(state));
       st.items = w.count;
       ctx.onCheckpoint?.(key, w.count);
     }

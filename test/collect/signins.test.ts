@@ -137,6 +137,18 @@ describe('collect signIns', () => {
     expect(requests).toBeGreaterThan(0);
   });
 
+  it('a collection killed after its last page but before it was marked done does not read the window again', async () => {
+    const emu = await emulator();
+    const c = collector(emu, 'killed-late', { skip: OTHERS, signIns: { days: 30, scope: 'all', asOf: ASOF } });
+    let thrown = false;
+    await expect(c.run({ onCheckpoint: (key, count) => { if (key === 'signIns' && count === userRows.length && !thrown) { thrown = true; throw new Error('killed'); } } })).rejects.toThrow('killed');
+    emu.resetStats();
+    const r = await c.run({ resume: true });
+    const { snapshot } = await loadSnapshot(r.out);
+    expect(ids(snapshot.signIns as Row[])).toEqual(ids(userRows));
+    expect(emu.stats().routes['GET /beta/auditLogs/signIns'] ?? 0).toBe(0);
+  });
+
   it('without AuditLog.Read.All (or without P1) sign-ins are unavailable, the rest of the snapshot is complete', async () => {
     const emu = await emulator({ deny: { signIns: 'permission' } });
     const r = await collector(emu, 'denied', { skip: ['azure', 'groupMembers', 'authenticationRequirements'] }).run();
