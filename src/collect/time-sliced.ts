@@ -31,6 +31,8 @@ interface SliceState {
   /** Next page of the current (slice, type) query, or null to start it. */
   link: string | null;
   sliceMs: number;
+  /** The scope's filter was refused by Graph: everything is read (kept across a resume). */
+  unfiltered?: boolean;
 }
 
 /** A first page slower than this counts as a query running long (Graph throttles those too). */
@@ -39,14 +41,14 @@ const SLOW_MS = 20_000;
 const quoteDate = (ms: number) => new Date(ms).toISOString();
 
 export function sliceUrl(ctx: RunContext, s: GraphTimeSliced, filter: string | undefined, start: number, end: number, eventType: string): string {
-  const clauses = [`createdDateTime ge ${quoteDate(start)}`, `createdDateTime lt ${quoteDate(end)}`, `signInEventTypes/any(t: t eq '${eventType}')`];
+  // Graph documents ge/le (not lt) on createdDateTime: the slice ends 1 ms before the next one starts
+  const clauses = [`createdDateTime ge ${quoteDate(start)}`, `createdDateTime le ${quoteDate(end - 1)}`, `signInEventTypes/any(t: t eq '${eventType}')`];
   if (filter) clauses.push(filter);
   return ctx.client.graphUrl(s.version, `${s.path}?$filter=${encodeURIComponent(clauses.join(' and '))}&$top=${s.top}`);
 }
 
-export async function collectTimeSliced(ctx: RunContext, key: string, family: FamilyName, s: GraphTimeSliced, st: CollectionStatus): Promise<{ count: number; value: { from: string; to: string }; note?: string }> {
+export async function collectTimeSliced(ctx: RunContext, key: string, family: FamilyName, s: GraphTimeSliced, st: CollectionStatus, unfiltered = false): Promise<{ count: number; value: { from: string; to: string }; note?: string }> {
   const { client, stage, logger } = ctx;
-  const filter = s.filter(ctx.options);
   const w = await stage.writer(key, 'paged');
   let state: SliceState | undefined;
   if (w.cursor?.next) {
@@ -63,8 +65,9 @@ export async function collectTimeSliced(ctx: RunContext, key: string, family: Fa
     const to = o && o !== 'off' && o.asOf !== undefined ? Date.parse(o.asOf) : Date.now();
     const from = to - s.days(ctx.options) * 86_400_000;
     const sliceMs = Math.min(s.slices.initialMs, to - from);
-    state = { v: 1, window: { from: quoteDate(from), to: quoteDate(to) }, start: Math.max(from, to - sliceMs), end: to, type: 0, link: null, sliceMs };
+    state = { v: 1, window: { from: quoteDate(from), to: quoteDate(to) }, start: Math.max(from, to - sliceMs), end: to, type: 0, link: null, sliceMs, ...(unfiltered ? { unfiltered } : {}) };
   }
+  const filter = state.unfiltered ? undefined : s.filter(ctx.options);
   const from = Date.parse(state.window.from);
   const to = Date.parse(state.window.to);
   const fam = client.families[family];
@@ -92,7 +95,15 @@ export async function collectTimeSliced(ctx: RunContext, key: string, family: Fa
             logger.log({ level: 'info', event: 'cursor-expired', collection: key, message: 'saved page link no longer valid; starting this collection over' });
             w.close();
             await stage.reset(key);
-            return await collectTimeSliced(ctx, key, family, s, st);
+            return await collectTimeSliced(ctx, key, family, s, st, unfiltered);
+          }
+          // a Graph that refuses the scope's filter (400 on the very first query): read everything instead
+          if (filter && err.status === 400 && w.count === 0 && state.type === 0 && first && state.end === to) {
+            logger.log({ level: 'warn', event: 'feature-detect', collection: key, message: `the sign-in filter was refused (${err.code}: ${err.message}); reading every sign-in instead` });
+            w.close();
+            await stage.reset(key);
+            const r = await collectTimeSliced(ctx, key, family, s, st, true);
+            return { ...r, note: 'filter refused; read unfiltered' };
           }
           // a first page that fails after every retry (throttled out, timing out): the same end, half the span
           if (first && err.transient && state.end - state.start > s.slices.minMs) {

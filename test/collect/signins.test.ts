@@ -6,6 +6,8 @@
  * `unavailable.signIns` rather than a failed collection.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +149,35 @@ describe('collect signIns', () => {
     const { snapshot } = await loadSnapshot(r.out);
     expect(ids(snapshot.signIns as Row[])).toEqual(ids(userRows));
     expect(emu.stats().routes['GET /beta/auditLogs/signIns'] ?? 0).toBe(0);
+  });
+
+  it('a Graph that refuses the evidence filter: every sign-in is read instead, and the note says so', async () => {
+    const emu = await emulator();
+    const target = new URL(emu.httpUrl);
+    // a gateway in front of the emulator that answers 400 to the or-chain over clientAppUsed
+    const proxy = createServer((req, res) => {
+      if (decodeURIComponent(req.url ?? '').includes('clientAppUsed')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'Request_UnsupportedQuery', message: 'Unsupported or invalid query filter clause specified.' } }));
+        return;
+      }
+      const fwd = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const c = collector(emu, 'refused', { skip: OTHERS, graphEndpoint: url });
+      const r = await c.run();
+      const { snapshot } = await loadSnapshot(r.out);
+      expect(ids(snapshot.signIns as Row[])).toEqual(ids(userRows));
+      expect(c.events().some((e) => e.event === 'feature-detect' && e.collection === 'signIns')).toBe(true);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('without AuditLog.Read.All (or without P1) sign-ins are unavailable, the rest of the snapshot is complete', async () => {
