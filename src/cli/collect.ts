@@ -35,7 +35,7 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
 const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
 
 Read the tenant's users, groups, roles, Conditional Access, security defaults, per-user MFA state,
-registration details and Azure RBAC into a snapshot directory (manifest.json + *.ndjson) that
+registration details, Azure RBAC and sign-in logs into a snapshot directory (manifest.json + *.ndjson) that
 "mfaguard scan --snapshot DIR" evaluates offline. Read-only.
 
   --out DIR               snapshot directory to write (new, empty, or an earlier snapshot to replace)
