@@ -14,6 +14,7 @@ import { groupMembers, groups, roleAssignments, roleEligibilitySchedules, servic
 import { registration, U, users, usersByKey } from './people.js';
 import { authenticationStrengthPolicies, conditionalAccessPolicies, namedLocations } from './policies.js';
 import { guid } from './random.js';
+import { signIns, signInsWindow } from './signins.js';
 
 const MFA_METHODS = new Set(['microsoftAuthenticatorPush', 'softwareOneTimePasscode', 'hardwareOneTimePasscode', 'mobilePhone', 'alternateMobilePhone',
   'officePhone', 'passKeyDeviceBound', 'passKeyDeviceBoundAuthenticator', 'passKeyDeviceBoundWindowsHello', 'windowsHelloForBusiness', 'fido2SecurityKey']);
@@ -115,4 +116,7 @@ export const northwindSnapshot: Snapshot = {
   userRegistrationDetails,
   authenticationMethods,
   unavailable: {},
+  // the sign-in story (signins.ts, demo/README.md "Sign-ins")
+  signInsWindow,
+  signIns,
 };

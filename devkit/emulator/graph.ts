@@ -22,6 +22,7 @@ import {
   rawQueryWithout,
   type FilterNode,
 } from './odata.js';
+import { listSignIns } from './signins.js';
 import type { Stats } from './stats.js';
 import { TenantState, WriteError, type Obj } from './tenant-state.js';
 import { deltaHandler } from './delta.js';
@@ -645,11 +646,7 @@ const ROUTES: RouteDef[] = [
     key: 'signIns',
     read: PERMS.reports,
     methods: {
-      GET: simpleList('signIns', 'SignIn', 'auditLogs/signIns', (c) => c.state.signIns, {
-        defaultPage: 1000,
-        maxPage: 1000,
-        filterable: ['createddatetime', 'userid', 'userprincipalname', 'appid', 'appdisplayname', 'status/errorcode', 'ipaddress', 'conditionalaccessstatus', 'isinteractive', 'resourceid', 'resourcedisplayname', 'signineventtypes', 'clientappused'],
-      }),
+      GET: (req, _p, ctx, v) => listSignIns(req, ctx.state.signIns, v, ctx.pageSizes.signIns),
     },
   },
 ];

@@ -50,6 +50,8 @@ export interface Corpus {
 
 export async function loadCorpus(): Promise<Corpus> {
   const snapshot = JSON.parse(await readFile(demoSnapshotPath(), 'utf8')) as Record<string, unknown>;
+  // a few sign-ins are enough to fuzz their fields; all ~1,500 would make every case 7 times slower
+  if (Array.isArray(snapshot.signIns)) snapshot.signIns = (snapshot.signIns as unknown[]).slice(0, 25);
   const { report } = await scan({ source: { snapshot: snapshot as never }, now: new Date('2026-11-01T00:00:00Z'), state: false });
   const chunks: string[] = [];
   const json = FORMATS.find((f) => f.name === 'json')!;

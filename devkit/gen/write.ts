@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { manifestOf, smallCollections } from './collections.js';
+import { generateSignInsFor, signInUser, type SignInPopulation } from './signins.js';
 import { SyntheticTenant, type GenerateOptions } from './synthetic-tenant.js';
 
 export interface WriteProgress {
@@ -34,6 +35,8 @@ export interface WriteOptions extends GenerateOptions {
   onProgress?: (p: WriteProgress) => void;
   /** Aborting stops the run and removes the partial directory. */
   signal?: AbortSignal;
+  /** Also write `signIns.ndjson` (devkit/gen/signins.ts) and `signInsWindow`: `count` rows over `days` (default 30) ending at `asOf` (default: the snapshot's collectedAt). */
+  signIns?: { count: number; days?: number; asOf?: string };
 }
 
 export interface WriteResult {
@@ -186,7 +189,12 @@ export async function writeSnapshotDir(opts: WriteOptions): Promise<WriteResult>
     const users = writer('users');
     const regs = writer('userRegistrationDetails');
     let i = 0;
+    // sign-ins need each user's id, UPN and MFA capability: kept compactly during this one pass
+    const population: SignInPopulation | undefined = opts.signIns
+      ? { tenantId: t.tenant.id, users: [], trustedLocations: [], policies: [], servicePrincipals: [] }
+      : undefined;
     for (const [u, r] of t.usersWithRegistration()) {
+      if (population) population.users.push(signInUser(u, t.seed, r.isMfaCapable ?? undefined));
       const a = users.line(JSON.stringify(u));
       const b = regs.line(JSON.stringify(r));
       if (a) await a;
@@ -248,9 +256,32 @@ export async function writeSnapshotDir(opts: WriteOptions): Promise<WriteResult>
     await close('authenticationMethods', am);
     checkAbort();
 
+    let signInsWindow: { from: string; to: string } | undefined;
+    if (opts.signIns && population) {
+      const asOf = opts.signIns.asOf ?? t.collectedAt;
+      const days = opts.signIns.days ?? 30;
+      population.trustedLocations = t.namedLocations.filter((l) => (l as { isTrusted?: unknown }).isTrusted === true).map((l) => String(l.displayName ?? l.id));
+      population.policies = t.conditionalAccessPolicies.map((p) => ({ id: p.id, displayName: String(p.displayName ?? p.id), state: String(p.state) }));
+      population.servicePrincipals = t.servicePrincipals.filter((s) => s.appId).map((s) => ({ id: s.id, appId: s.appId!, displayName: String(s.displayName ?? s.appId) }));
+      const w = writer('signIns');
+      const total = opts.signIns.count;
+      let n = 0;
+      for (const row of generateSignInsFor(population, { count: total, seed: t.seed, asOf, days })) {
+        const p = w.line(JSON.stringify(row));
+        if (p) await p;
+        if (++n % PROGRESS_EVERY === 0) {
+          checkAbort();
+          progress?.({ phase: 'signIns', done: n, total });
+        }
+      }
+      progress?.({ phase: 'signIns', done: total, total });
+      await close('signIns', w);
+      signInsWindow = { from: new Date(Date.parse(asOf) - days * 86_400_000).toISOString(), to: new Date(Date.parse(asOf)).toISOString() };
+    }
+
     // manifest last: a directory without it is not a snapshot
     const manifest = createWriteStream(join(tmp, 'manifest.json'));
-    manifest.end(`${JSON.stringify({ ...manifestOf(t), counts: lineCounts }, null, 2)}\n`);
+    manifest.end(`${JSON.stringify({ ...manifestOf(t), ...(signInsWindow ? { signInsWindow } : {}), counts: lineCounts }, null, 2)}\n`);
     await finished(manifest);
     names.push('manifest.json');
 

@@ -6,6 +6,7 @@
  * bundled tenant is scanned offline and the result says so (`live: false`).
  */
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Sink as LogSink } from '../collect/log.js';
 import { demoSnapshotPath } from '../package.js';
 import { makeTempDir } from './output.js';
@@ -87,6 +88,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
           logFormat,
           quiet,
           timeoutMs: 20_000,
+          // the bundled sign-ins end when the demo tenant was "collected"; all of them, as scan --demo reads them
+          signIns: { days: 30, scope: 'all', asOf: await demoCollectedAt() },
         },
       },
     });
@@ -95,4 +98,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await emu.close();
     await tempDir?.remove();
   }
+}
+
+/** When the bundled demo tenant was "collected": its sign-ins end then, so the live demo's window must too. */
+async function demoCollectedAt(): Promise<string> {
+  const doc = JSON.parse(await readFile(demoSnapshotPath(), 'utf8')) as { collectedAt?: unknown };
+  return typeof doc.collectedAt === 'string' ? doc.collectedAt : new Date().toISOString();
 }

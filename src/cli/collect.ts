@@ -45,7 +45,7 @@ export const COLLECT_OPTIONS_HELP = `  --tenant T              tenant id or doma
 const COLLECT_HELP = `Usage: mfaguard collect --out DIR [options]
 
 Read the tenant's users, groups, roles, Conditional Access, security defaults, per-user MFA state,
-registration details and Azure RBAC into a snapshot directory (manifest.json + *.ndjson) that
+registration details, Azure RBAC and sign-in logs into a snapshot directory (manifest.json + *.ndjson) that
 "mfaguard scan --snapshot DIR" evaluates offline. Read-only.
 
   --out DIR               snapshot directory to write (new, empty, or an earlier snapshot to replace)
@@ -54,6 +54,11 @@ ${COLLECT_OPTIONS_HELP}
                           authentication methods are read (unless --auth-methods-for names them); default
                           ./mfaguard.yaml when present
   --no-config             ignore ./mfaguard.yaml
+  --signins DAYS          sign-in logs to read, e.g. 30d (default 30d; Graph keeps 30 days with P1/P2)
+  --signins-scope S       evidence (default: sign-ins to the mandatory-MFA apps, clients of Azure
+                          Resource Manager and legacy clients — what the rules read) or all (every
+                          sign-in, for the workbook pivots; can be millions of rows)
+  --no-signins            do not read sign-in logs
 
 Permissions (application or delegated): User.Read.All, Group.Read.All or GroupMember.Read.All,
 Application.Read.All, Policy.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All,
@@ -164,8 +169,25 @@ export function parseDuration(flag: string, text: string): number {
 
 const COLLECT_OPTIONS = {
   ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, config: { type: 'string' }, 'no-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  signins: { type: 'string' }, 'signins-scope': { type: 'string' }, 'no-signins': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** `--signins 30d` / `--signins-scope` / `--no-signins` → the collector's sign-in option. */
+export function signInOptionsFrom(values: { signins?: string | undefined; 'signins-scope'?: string | undefined; 'no-signins'?: boolean | undefined }): CollectOptions['signIns'] {
+  if (values['no-signins']) {
+    if (values.signins !== undefined || values['signins-scope'] !== undefined) throw new UsageError('--no-signins cannot be combined with --signins or --signins-scope');
+    return 'off';
+  }
+  let days = 30;
+  if (values.signins !== undefined) {
+    const m = /^(\d+)\s*d?$/i.exec(values.signins.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 365) throw new UsageError(`--signins must be a number of days between 1 and 365, like 30d; got "${values.signins}"`);
+    days = Number(m[1]);
+  }
+  const scope = values['signins-scope'] ?? 'evidence';
+  if (scope !== 'evidence' && scope !== 'all') throw new UsageError('--signins-scope must be evidence or all');
+  return { days, scope };
+}
 
 async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -185,7 +207,7 @@ async function runCollectCommand(argv: string[]): Promise<number> {
   if (config?.breakGlassAccounts.length && (options.authMethodsFor === undefined || options.authMethodsFor === 'auto')) {
     options.authMethodsFor = [...config.breakGlassAccounts];
   }
-  const result = await collect({ ...options, out: values.out });
+  const result = await collect({ ...options, signIns: signInOptionsFrom(values), out: values.out });
   return reportMissingRequired(result, values['log-format'] === 'json') ? 1 : 0;
 }
 

@@ -59,6 +59,12 @@ export interface CollectOptions {
   perUserMfa?: 'auto' | 'batch' | 'naive';
   /** Users whose authentication methods are read: ids/UPNs, `auto` (break-glass-looking accounts, default) or `none`. */
   authMethodsFor?: string[] | 'auto' | 'none';
+  /**
+   * Sign-in logs (src/collections/sign-ins.ts): `days` of them (default 30) ending at `asOf` (default
+   * now), `scope` `evidence` (default: mandatory-MFA apps, clients of ARM, legacy clients) or `all`;
+   * `off` leaves them out.
+   */
+  signIns?: { days: number; scope: 'evidence' | 'all'; asOf?: string } | 'off';
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   /** Test hook: called after each checkpoint (lets a test crash the collector half way). */
@@ -207,7 +213,7 @@ export async function collectTenant(givenOpts: CollectOptions): Promise<CollectR
 
   const runner = new CollectionRunner({
     client, stage, logger, verbose: !!opts.verbose, signal: opts.signal, onCheckpoint: opts.onCheckpoint, overrides: plan?.overrides,
-    options: { perUserMfa: opts.perUserMfa ?? 'auto', authMethodsFor: opts.authMethodsFor ?? 'auto', cloud: endpoints.name },
+    options: { perUserMfa: opts.perUserMfa ?? 'auto', authMethodsFor: opts.authMethodsFor ?? 'auto', cloud: endpoints.name, ...(opts.signIns !== undefined ? { signIns: opts.signIns } : {}) },
   }, COLLECTIONS, isSkipped);
   let run: RunSummary;
   try {
@@ -236,6 +242,8 @@ export async function collectTenant(givenOpts: CollectOptions): Promise<CollectR
     if (c.key === 'tenant') continue; // the manifest's own `tenant`, above
     if (c.storage === 'manifest') manifest[c.key] = m.value;
     else fileKeys.push(c.key);
+    // a time-sliced log also records the window it covers (signInsWindow)
+    if (c.source.kind === 'graphTimeSliced' && m.value !== undefined) manifest[c.source.windowKey] = m.value;
   }
   manifest.unavailable = unavailable;
   if (plan) Object.assign(manifest, plan.manifestFields(results));

@@ -14,6 +14,7 @@ import { collectPerObject } from './batch.js';
 import type { DoneMarker } from './checkpoints.js';
 import { dependencyUnavailable, Unavailable, type Outcome, type RunContext } from './context.js';
 import { collectGraphList, countOf, graphListUrl } from './graph-lists.js';
+import { collectTimeSliced } from './time-sliced.js';
 import type { CollectionStatus } from './log.js';
 
 export interface RunSummary {
@@ -164,6 +165,9 @@ export class CollectionRunner {
         return { count: await collectArmList(ctx, c.key, s.path) };
       case 'armPerSubscription':
         return { count: await collectArmPerSubscription(ctx, c.key, s, () => (this.subscriptionIds ??= this.readSubscriptionIds())) };
+      case 'graphTimeSliced':
+        // the marker's value is the window the rows cover (the manifest's `s.windowKey`)
+        return collectTimeSliced(ctx, c.key, c.family, s, st);
     }
   }
 

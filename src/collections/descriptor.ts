@@ -19,6 +19,11 @@ export interface CollectionOptions {
   perUserMfa: 'auto' | 'batch' | 'naive';
   authMethodsFor: string[] | 'auto' | 'none';
   cloud: TenantInfo['cloud'];
+  /**
+   * Sign-in logs: the window in days and which sign-ins (`evidence`: the mandatory-MFA apps and legacy
+   * clients the rules read; `all`: everything, for the workbook pivots), or `off`. Absent: 30 days, evidence.
+   */
+  signIns?: { days: number; scope: 'evidence' | 'all'; /** End of the window (ISO-8601; default: when the collection starts). */ asOf?: string } | 'off';
 }
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -89,7 +94,29 @@ export interface ArmPerSubscription {
   resourceGraphType?: { query: string; armType: string };
 }
 
-export type CollectionSource = GraphList | GraphObject | GraphPerObject | ArmList | ArmPerSubscription;
+/**
+ * A time-filtered Graph log read in `createdDateTime` slices over a window ending when the collection
+ * starts: one query per slice and event type, each paged and checkpointed; the slices shrink when the
+ * service throttles or a query runs too long, and grow again after a clean one (src/collect/time-sliced.ts).
+ */
+export interface GraphTimeSliced {
+  kind: 'graphTimeSliced';
+  version: GraphVersion;
+  path: string;
+  top: number;
+  /** Window length in days under these options. */
+  days: (o: CollectionOptions) => number;
+  /** One query per event type per slice (`signInEventTypes/any(t: t eq '…')`); Graph beta returns only interactive ones unless asked. */
+  eventTypes: readonly string[];
+  /** What else the query filters on (joined with `and`), or undefined for everything. */
+  filter: (o: CollectionOptions) => string | undefined;
+  /** Slice lengths: the first, the shortest before a throttled query fails the collection, the longest. */
+  slices: { initialMs: number; minMs: number; maxMs: number };
+  /** The manifest key that records the window (`{ from, to }`). */
+  windowKey: string;
+}
+
+export type CollectionSource = GraphList | GraphObject | GraphPerObject | ArmList | ArmPerSubscription | GraphTimeSliced;
 
 export interface CollectionDescriptor {
   /** The snapshot key (spec/snapshot.md). */

@@ -21,6 +21,7 @@ import { roleDefinitions } from './role-definitions.js';
 import { roleEligibilitySchedules } from './role-eligibility-schedules.js';
 import { securityDefaults } from './security-defaults.js';
 import { servicePrincipals } from './service-principals.js';
+import { signIns } from './sign-ins.js';
 import { subscriptions } from './subscriptions.js';
 import { tenant } from './tenant.js';
 import { userRegistrationDetails } from './user-registration-details.js';
@@ -48,4 +49,5 @@ export const COLLECTIONS: readonly CollectionDescriptor[] = [
   azureRoleDefinitions,
   azureRoleAssignments,
   classicAdministrators,
+  signIns,
 ];

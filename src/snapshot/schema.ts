@@ -47,12 +47,11 @@ export function uniqueField(kind: KeyKind): string | undefined {
 
 /**
  * Every snapshot key: the collected ones from their descriptors (src/collections/, one file each, so
- * a new collection brings its schema along), and the sign-in evidence, which comes from files or Log
- * Analytics rather than from the collector (spec/signins.md).
+ * a new collection brings its schema along, `signIns` included), and the sign-in window, which the
+ * sign-in collection or an importer writes to the manifest (spec/signins.md).
  */
 export const SNAPSHOT_KEYS: Record<string, KeyKind> = {
   ...Object.fromEntries(COLLECTIONS.flatMap((c) => (c.schema ? [[c.key, c.schema]] : []))),
-  signIns: { kind: 'array', item: { createdDateTime: 'string', userId: 'string', appId: 'string' } },
   signInsWindow: { kind: 'object', item: { from: 'string', to: 'string' } },
 };
 

@@ -41,6 +41,8 @@ export async function startStub(opts: StubOptions): Promise<Stub> {
     '/identity/conditionalAccess/namedLocations': () => s.namedLocations ?? [],
     '/policies/authenticationStrengthPolicies': () => s.authenticationStrengthPolicies ?? [],
     '/reports/authenticationMethods/userRegistrationDetails': () => s.userRegistrationDetails ?? [],
+    // no filtering here: the stub's tenants have no sign-ins (the emulator tests cover the sign-in queries)
+    '/auditLogs/signIns': () => [],
     '/organization': () => [{ id: s.tenant.id, displayName: s.tenant.displayName, verifiedDomains: [{ name: s.tenant.defaultDomain, isInitial: true, isDefault: true, type: 'Managed' }] }],
   };
   const select = (item: Item, q: URLSearchParams): Item => {

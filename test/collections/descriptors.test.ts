@@ -36,6 +36,10 @@ function firstRequest(c: CollectionDescriptor): { path: string; arm: boolean } {
       return { path: s.path, arm: true };
     case 'armPerSubscription':
       return { path: s.path(src.subscriptions![0]!.subscriptionId), arm: true };
+    case 'graphTimeSliced': {
+      const filter = [`createdDateTime ge 2026-10-01T00:00:00.000Z`, `signInEventTypes/any(t: t eq '${s.eventTypes[0]}')`, s.filter(OPTIONS)].filter(Boolean).join(' and ');
+      return { path: `/${s.version}${s.path}?$filter=${encodeURIComponent(filter)}&$top=${s.top}`, arm: false };
+    }
   }
 }
 
