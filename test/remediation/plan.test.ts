@@ -91,13 +91,13 @@ describe('what-if impact', () => {
       signIn(alice, 'app-2', 'Wiki', { authenticationRequirement: 'multiFactorAuthentication' }),
     ] as never);
     const before = evaluateCoverage(snap);
-    const mfa = { ...templateBody('mfa-all-users', { breakGlassIds: [] }), state: 'enabled' };
+    const mfa: Record<string, unknown> = { ...templateBody('mfa-all-users', { breakGlassIds: [] }), state: 'enabled' };
     const after = evaluateCoverage(applyActionToSnapshot(snap, { id: 'a1', kind: 'createCaPolicy', target: 'x', after: mfa }));
     const impact = await computeImpact({ before, after, evaluatedAs: 'asApplied', evidence });
     expect(impact.signIns!.challenged).toEqual({ total: 3, perApp: [{ appId: 'app-1', appDisplayName: 'Payroll', signIns: 2 }, { appId: 'app-2', appDisplayName: 'Wiki', signIns: 1 }] });
     expect(impact.signIns!.blocked.total).toBe(0);
 
-    const block = { ...mfa, grantControls: { operator: 'OR', builtInControls: ['block'] }, conditions: { ...(mfa.conditions as object), users: { includeUsers: [bob.id] } } };
+    const block = { ...(mfa as Record<string, unknown>), grantControls: { operator: 'OR', builtInControls: ['block'] }, conditions: { ...(mfa.conditions as object), users: { includeUsers: [bob.id] } } };
     const blocked = evaluateCoverage(applyActionToSnapshot(snap, { id: 'a2', kind: 'createCaPolicy', target: 'x', after: block }));
     const bi = await computeImpact({ before, after: blocked, evaluatedAs: 'asApplied', evidence });
     expect(bi.newlyBlocked).toEqual({ count: 1, userIds: [bob.id] });
