@@ -50,7 +50,8 @@ function tenantWide(action: PlanAction, after: Evaluated): boolean {
   if (action.kind === 'enableSecurityDefaults') return true;
   const p = policyAfter(action, after);
   if (!p || !isAllUsers(p) || !demandsMfaOrBlocks(p)) return false;
-  return action.kind === 'enableCaPolicy' || norm(p.state) === 'enabled';
+  // `after` reads report-only policies as enabled; tenant-wide enforcement is what the action itself sends.
+  return action.kind === 'enableCaPolicy' || norm(String(action.after.state ?? p.state)) === 'enabled';
 }
 
 const label = (u: GraphUser) => u.userPrincipalName ?? u.id;
