@@ -8,7 +8,7 @@ import { evaluateUser, prepareEngine } from '../coverage/engine.js';
 import { matchAssignment } from '../coverage/assignment.js';
 import { policyState } from '../coverage/policy.js';
 import type { UserCoverage } from '../coverage/types.js';
-import { TARGETS, type CoverageState, type Target } from '../vocabulary.js';
+import { STATES, TARGETS, type CoverageState, type Target } from '../vocabulary.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { IMPACT_ID_LIMIT, type IdCount, type Impact, type SignInImpact, type StateTransition } from './types.js';
 
@@ -184,4 +184,13 @@ async function signInImpact(evidence: SignInEvidence, diff: CoverageDiff, legacy
     for (const r of await evidence.legacyClientSignIns({ userIds: legacyUsers })) blocked.push({ appId: `legacy:${r.clientAppUsed}`, appDisplayName: r.clientAppUsed, n: r.signIns });
   }
   return { window, challenged: perApp(challenged), blocked: perApp(blocked) };
+}
+
+/** Users per coverage state per target: the review's before/after matrix. */
+export type CoverageMatrix = Record<Target, Record<CoverageState, number>>;
+
+export function coverageMatrix(ev: Evaluated): CoverageMatrix {
+  const m = Object.fromEntries(TARGETS.map((t) => [t, Object.fromEntries(STATES.map((s) => [s, 0]))])) as CoverageMatrix;
+  for (const cov of ev.coverage) for (const t of TARGETS) m[t][cov[t].state]++;
+  return m;
 }

@@ -63,7 +63,7 @@ folder.describe('whatif over real-world CA policy files on the demo tenant', () 
       return;
     }
     // Every JSON policy file is evaluated: shapes people write (`"locations": []`, no id) are read with a warning, not refused.
-    const result = await whatIf(demo, [{ file, bytes }], { breakGlassAccounts: ['emergency-access1@northwindtraders.com'] });
+    const result = await whatIf(demo, [{ file, bytes }], { breakGlassAccounts: ['breakglass1@northwindtraders.com'] });
     tally.set('evaluated', (tally.get('evaluated') ?? 0) + 1);
     expect(result.actions.length).toBeGreaterThan(0);
     expect(result.guard.checks).toHaveLength(4);

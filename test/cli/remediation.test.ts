@@ -1,0 +1,84 @@
+/** `mfaguard plan` and `mfaguard whatif` through the built CLI: files, formats, exit codes (4 = guard). */
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mfaguard } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mfaguard-remediation-'));
+const BG = ['--break-glass', 'breakglass1@northwindtraders.com', '--break-glass', 'BREAKGLASS2@northwindtraders.com'];
+
+describe('mfaguard plan', () => {
+  it('writes the plan file of the spec and prints the review', async () => {
+    const out = join(dir, 'plan.json');
+    const r = await mfaguard(['plan', '--demo', ...BG, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(out, 'utf8'));
+    expect(plan).toMatchObject({ mfaguardPlan: 1, tenantId: '5c1a6d3e-7b2f-4e8a-9d41-0b6c2f8e9a17', guard: { passed: true } });
+    expect(plan.actions.length).toBeGreaterThan(0);
+    for (const a of plan.actions) {
+      expect(Object.keys(a)).toEqual(expect.arrayContaining(['id', 'kind', 'target', 'before', 'after', 'because', 'impact']));
+      if (a.kind === 'createCaPolicy') {
+        expect(a.after.state).toBe('enabledForReportingButNotEnforced');
+        expect(a.after.conditions.users.excludeUsers).toHaveLength(2);
+      }
+    }
+    expect(r.stdout).toMatch(/Guard: passed/);
+    expect(r.stdout).toMatch(/Coverage \(users per state, before → after\)/);
+  });
+
+  it('--only setPerUserMfa proposes per-user MFA only; an unknown kind is a usage error', async () => {
+    const r = await mfaguard(['plan', '--demo', ...BG, '--only', 'setPerUserMfa', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.actions.length).toBeGreaterThan(0);
+    expect(new Set(plan.actions.map((a: { kind: string }) => a.kind))).toEqual(new Set(['setPerUserMfa']));
+    expect((await mfaguard(['plan', '--demo', '--only', 'deleteEverything'])).code).toBe(2);
+  });
+
+  it('markdown and html reviews show each action and the guard', async () => {
+    const md = await mfaguard(['plan', '--demo', ...BG, '--format', 'markdown']);
+    expect(md.stdout).toMatch(/## Guard/);
+    expect(md.stdout).toMatch(/\| a1 \| create CA policy \|/);
+    const html = await mfaguard(['plan', '--demo', ...BG, '--format', 'html']);
+    expect(html.stdout).toMatch(/<h2>Guard<\/h2>/);
+  });
+});
+
+describe('mfaguard whatif', () => {
+  const policy = (p: Record<string, unknown>) => ({
+    displayName: 'Everyone MFA', state: 'enabled',
+    conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: [] } },
+    grantControls: { operator: 'OR', builtInControls: ['mfa'] }, ...p,
+  });
+
+  it('exits 4 naming the check when a policy would require MFA of a break-glass account', async () => {
+    const file = join(dir, 'everyone.json');
+    writeFileSync(file, JSON.stringify(policy({})));
+    const r = await mfaguard(['whatif', '--demo', '--policy', file, ...BG]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/lock-out guard failed: breakglass-untouched/);
+    expect(r.stdout).toMatch(/FAIL breakglass-untouched/);
+  });
+
+  it('reads UTF-16 with a BOM and display names; each unresolved reference is a warning naming file and key; exit 0 when the guard passes', async () => {
+    const file = join(dir, 'utf16.json');
+    const p = policy({ conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: ['breakglass1@northwindtraders.com', 'BreakGlass2@northwindtraders.com'], excludeGroups: ['<EmergencyAccessGroup>'] } } });
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(p), 'utf16le')]));
+    const r = await mfaguard(['whatif', '--demo', '--policy', file, ...BG, '--format', 'json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.warnings).toEqual([expect.stringMatching(/utf16\.json: conditions\.users\.excludeGroups\[0\]: "<EmergencyAccessGroup>".*matches nobody/)]);
+    expect(out.actions[0].kind).toBe('createCaPolicy');
+    expect(out.guard.passed).toBe(true);
+  });
+
+  it('a file that is not JSON is an input error naming it (exit 2)', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ "displayName": ');
+    const r = await mfaguard(['whatif', '--demo', '--policy', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.json/);
+    expect(existsSync(file)).toBe(true);
+  });
+});
