@@ -19,8 +19,24 @@ export interface Evaluated {
   coverage: UserCoverage[];
 }
 
-export function evaluateCoverage(snapshot: Snapshot): Evaluated {
-  const model = new DirectoryModel(snapshot);
+/** Collections an action may change without touching the directory (users, groups, roles) the model indexes. */
+const POLICY_ONLY_KEYS = ['conditionalAccessPolicies', 'securityDefaults'] as const;
+
+/**
+ * The directory model for `snapshot`. When `base` is the model of a snapshot that differs from it only
+ * in policy collections, the new model shares every directory index of `base` (building them is most
+ * of a what-if's cost at 100k users): an object whose prototype is `base`, with its own `snapshot`.
+ */
+function modelFor(snapshot: Snapshot, base?: DirectoryModel): DirectoryModel {
+  if (!base) return new DirectoryModel(snapshot);
+  const same = (Object.keys(snapshot) as (keyof Snapshot)[]).every((k) => (POLICY_ONLY_KEYS as readonly string[]).includes(k) || snapshot[k] === base.snapshot[k])
+    && (Object.keys(base.snapshot) as (keyof Snapshot)[]).every((k) => k in snapshot);
+  if (!same) return new DirectoryModel(snapshot);
+  return Object.create(base, { snapshot: { value: snapshot, enumerable: true } }) as DirectoryModel;
+}
+
+export function evaluateCoverage(snapshot: Snapshot, base?: Evaluated): Evaluated {
+  const model = modelFor(snapshot, base?.model);
   const engine = prepareEngine(model);
   return { snapshot, model, coverage: model.users.map((u) => evaluateUser(engine, u).coverage) };
 }

@@ -122,20 +122,27 @@ export interface AssessOptions {
 export async function assessActions(snapshot: Snapshot, actions: PlanAction[], opts: AssessOptions = {}): Promise<{ actions: PlanAction[]; guard: Plan['guard']; before: Evaluated; after: Evaluated }> {
   const before = opts.before ?? evaluateCoverage(snapshot);
   const assessed: PlanAction[] = [];
+  let lastEvaluated: Evaluated | undefined;
   for (const action of actions) {
     const touched = new Set([norm(action.kind === 'createCaPolicy' ? (typeof action.after.id === 'string' && action.after.id ? action.after.id : plannedPolicyId(action.id)) : action.target)]);
+    let last: Evaluated | undefined;
     const one = async (a: PlanAction, evaluatedAs: Impact['evaluatedAs']) =>
-      computeImpact({ before, after: evaluateCoverage(applyActionToSnapshot(snapshot, a)), evaluatedAs, evidence: opts.evidence, touchedPolicies: touched });
+      computeImpact({ before, after: (last = evaluateCoverage(applyActionToSnapshot(snapshot, a), before)), evaluatedAs, evidence: opts.evidence, touchedPolicies: touched });
     const impact = await one(action, 'asApplied');
     const enabled = asEnabled(action);
     if (enabled !== action) impact.ifEnabled = await one(enabled, 'ifEnabled');
+    lastEvaluated = last;
     const next: PlanAction = { ...action, impact };
     if (action.kind === 'enableCaPolicy' && impact.newlyRequiredNotMfaCapable.count > 0) {
       next.withheld = `${impact.newlyRequiredNotMfaCapable.count} user(s) it would newly require MFA of are not MFA capable (register them first, e.g. a registrationCampaign)`;
     }
     assessed.push(next);
   }
-  const after = evaluateCoverage(applyActionsToSnapshot(snapshot, assessed.filter((a) => !a.withheld).map(asEnabled)));
+  const applied = assessed.filter((a) => !a.withheld);
+  // One action: the plan's end state is the evaluation just made (as enabled, when report-only).
+  const after = applied.length === 1 && assessed.length === 1 && lastEvaluated
+    ? lastEvaluated
+    : applied.length === 0 ? before : evaluateCoverage(applyActionsToSnapshot(snapshot, applied.map(asEnabled)), before);
   const guard = runGuard({ before, after, actions: assessed, breakGlassAccounts: opts.breakGlassAccounts ?? [], acceptImpact: opts.acceptImpact ?? [] });
   return { actions: assessed, guard, before, after };
 }
