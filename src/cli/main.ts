@@ -8,13 +8,14 @@ import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
 import { planCommand } from './plan.js';
 import { whatifCommand } from './whatif.js';
+import { applyCommand, rollbackCommand, runsCommand } from './apply.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, planCommand, whatifCommand];
+export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure

@@ -1,0 +1,84 @@
+/**
+ * The remediation loop through the built CLI against the emulator (TLS, client-secret sign-in):
+ * plan → apply → scan --tenant sees it → apply again (nothing changes) → runs → rollback → scan.
+ * The client secret and tokens are canaries: they must appear in no plan, review, output or audit line.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../../devkit/emulator/index.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
+import { childEnv, emulatorArgs, runCli } from '../collect/helpers.js';
+import { DEMO } from './run.js';
+
+const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as Snapshot;
+let emu: EmulatorHandle;
+let dir: string;
+let caFile: string;
+beforeAll(async () => {
+  emu = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none' });
+  dir = mkdtempSync(join(tmpdir(), 'mfaguard-apply-cli-'));
+  caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, emu.ca!);
+});
+afterAll(async () => { await emu.close(); });
+
+const ndjson = (f: string) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+
+describe('mfaguard apply / runs / rollback on the emulator', () => {
+  it('apply → scan → apply again → rollback → scan', async () => {
+    const env = childEnv(emu as never);
+    const live = emulatorArgs(emu as never, caFile);
+    const state = ['--state-dir', join(dir, 'state')];
+    const plan = join(dir, 'plan.json');
+    const siem = join(dir, 'siem.jsonl');
+    const p = await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env);
+    expect(p.code, p.stderr).toBe(0);
+
+    const a = await runCli(['apply', plan, ...live.filter((x) => x !== '--resume'), '--yes', ...state, '--audit-log', siem], env);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/completed; \d+ change\(s\)/);
+    const runId = /^(run-\S+): completed/m.exec(a.stdout)![1]!;
+
+    const scan1 = await runCli(['scan', ...live, '--save-snapshot', join(dir, 'snap1'), '--format', 'json'], env);
+    expect(scan1.code, scan1.stderr).toBe(0);
+    const snap1 = ndjson(join(dir, 'snap1', 'conditionalAccessPolicies.ndjson'));
+    expect(JSON.stringify(snap1)).toContain('mfaguard: Require MFA for all users');
+
+    const again = await runCli(['apply', plan, ...live, '--yes', ...state], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/nothing changed \(already applied\)/);
+
+    const runs = await runCli(['runs', ...state, '--format', 'json'], env);
+    expect(JSON.parse(runs.stdout).map((r: { runId: string }) => r.runId)).toContain(runId);
+
+    const rb = await runCli(['rollback', runId, ...live, '--yes', ...state], env);
+    expect(rb.code, rb.stderr).toBe(0);
+    const scan2 = await runCli(['scan', ...live, '--save-snapshot', join(dir, 'snap2'), '--format', 'json'], env);
+    expect(scan2.code, scan2.stderr).toBe(0);
+    const snap2 = ndjson(join(dir, 'snap2', 'conditionalAccessPolicies.ndjson'));
+    expect(JSON.stringify(snap2)).not.toContain('mfaguard:');
+    expect(snap2.length).toBe(demo.conditionalAccessPolicies!.length);
+
+    // canaries: no secret or token anywhere we wrote
+    const written = [readFileSync(plan, 'utf8'), readFileSync(join(dir, 'state', 'audit.jsonl'), 'utf8'), readFileSync(siem, 'utf8'), a.stdout, a.stderr, rb.stdout, again.stdout];
+    for (const text of written) {
+      expect(text).not.toContain(emu.clientSecret);
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+    }
+    expect(readFileSync(siem, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+  });
+
+  it('refuses without --yes when not in a terminal, and a plan for another tenant', async () => {
+    const env = childEnv(emu as never);
+    const live = emulatorArgs(emu as never, caFile);
+    const plan = join(dir, 'other.json');
+    writeFileSync(plan, JSON.stringify({ mfaguardPlan: 1, tenantId: '00000000-0000-0000-0000-00000000abcd', createdAt: '', snapshotCollectedAt: '', actions: [], guard: { passed: true, checks: [] } }));
+    const r = await runCli(['apply', plan, ...live, '--state-dir', join(dir, 's2'), '--yes'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the plan is for tenant/);
+    const noYes = await runCli(['apply', plan, ...live, '--state-dir', join(dir, 's2')], env);
+    expect(noYes.code).toBe(2);
+  });
+});
