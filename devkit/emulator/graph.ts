@@ -26,6 +26,7 @@ import type { Stats } from './stats.js';
 import { TenantState, WriteError, type Obj } from './tenant-state.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
+import { defaultAuthenticationMethodsPolicy, patchAuthenticationMethodsPolicy } from './writes.js';
 
 /** What the emulator's request handlers share (tenant state, identity, limits, stats, faults). */
 export interface HandlerCtx {
@@ -367,6 +368,13 @@ function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; b
   }
 }
 
+const AUTH_METHODS_POLICY = new WeakMap<object, Obj>();
+function authMethodsPolicy(ctx: GraphCtx): Obj {
+  let p = AUTH_METHODS_POLICY.get(ctx.state);
+  if (!p) AUTH_METHODS_POLICY.set(ctx.state, (p = defaultAuthenticationMethodsPolicy()));
+  return p;
+}
+
 /** `GET /{collection}/$count`: a plain-text number, only with `ConsistencyLevel: eventual` (like Graph). */
 function countRoute(key: 'users' | 'groups'): RouteDef {
   return {
@@ -599,6 +607,17 @@ const ROUTES: RouteDef[] = [
           const r = ctx.state.patchSecurityDefaults(req.body);
           return { res: { status: 204, headers: {} }, ...r };
         }),
+    },
+  },
+  {
+    // Remediation's registration campaign (writes.ts). Kept per tenant state object, created on first use.
+    pattern: ['policies', 'authenticationMethodsPolicy'],
+    key: 'securityDefaults',
+    read: PERMS.policy,
+    write: ['Policy.ReadWrite.AuthenticationMethod'],
+    methods: {
+      GET: (req, _p, ctx, v) => entity(req, v, 'policies/authenticationMethodsPolicy', authMethodsPolicy(ctx)),
+      PATCH: (req, _p, ctx) => doWrite(req, ctx, () => ({ res: { status: 204, headers: {} }, ...patchAuthenticationMethodsPolicy(authMethodsPolicy(ctx), req.body) })),
     },
   },
   {

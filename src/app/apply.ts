@@ -69,6 +69,7 @@ export interface RunResult {
 const AUDIT_FILE = 'audit.jsonl';
 const POLICIES = '/v1.0/identity/conditionalAccess/policies';
 const SECURITY_DEFAULTS = '/v1.0/policies/identitySecurityDefaultsEnforcementPolicy';
+const AUTH_METHODS_POLICY = '/v1.0/policies/authenticationMethodsPolicy';
 const requirements = (userId: string) => `/beta/users/${encodeURIComponent(userId)}/authentication/requirements`;
 
 /** Appends one JSON line and fsyncs it before returning: the record is on disk before the next action. */
@@ -195,10 +196,15 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
           audit.write({ ...base(a), before: { isEnabled: live.isEnabled }, after: { isEnabled: true }, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
-        case 'registrationCampaign':
-          // Not yet executed by apply (the emulator has no authenticationMethodsPolicy yet): recorded, never silently "done".
-          audit.write({ ...base(a), before: a.before, after: a.after, result: 'skipped', message: 'registrationCampaign is not executed by this version of apply; set it in the Entra admin center' });
+        case 'registrationCampaign': {
+          // The snapshot does not hold this policy, so there is no plan-time `before` to drift from: the live value is recorded for rollback.
+          const live = (await api.get(AUTH_METHODS_POLICY)).json as Record<string, unknown>;
+          if (same(pick(live, ['registrationEnforcement']), pick(a.after, ['registrationEnforcement']))) { audit.write({ ...base(a), before: pick(live, ['registrationEnforcement']), after: a.after, result: 'unchanged', message: 'already applied' }); break; }
+          const res = await api.patch(AUTH_METHODS_POLICY, a.after);
+          opts.afterWrite?.(a);
+          audit.write({ ...base(a), before: pick(live, ['registrationEnforcement']), after: a.after, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
+        }
       }
     } catch (err) {
       const e = err as { message?: string; requestId?: string; status?: number; code?: string };
@@ -269,6 +275,16 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
           }
           const res = await api.patch(requirements(r.target), r.before);
           audit.write({ ...base, before: pick(live, ['perUserMfaState']), after: r.before, objectId: r.target, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
+          break;
+        }
+        case 'registrationCampaign': {
+          const live = (await api.get(AUTH_METHODS_POLICY)).json as Record<string, unknown>;
+          if (!same(pick(live, ['registrationEnforcement']), pick(r.after, ['registrationEnforcement']))) {
+            audit.write({ ...base, before: pick(live, ['registrationEnforcement']), after: r.before, result: 'drift', message: 'the registration campaign changed after the run' });
+            return { runId: rbId, records: audit.records, completed: false };
+          }
+          const res = await api.patch(AUTH_METHODS_POLICY, r.before);
+          audit.write({ ...base, before: pick(live, ['registrationEnforcement']), after: r.before, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
         case 'enableSecurityDefaults': {

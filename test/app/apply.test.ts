@@ -101,6 +101,24 @@ describe('apply and rollback on the emulator', () => {
     expect(await read()).toBe(was);
   });
 
+  it('registration campaign: PATCH accepted by the emulator\'s Graph validation, visible to GET, rolled back; a bad body is Graph\'s 400', async () => {
+    const plan = await demoPlan(['registrationCampaign']);
+    expect(plan.actions.map((a) => a.kind)).toEqual(['registrationCampaign']);
+    const read = async () => (await call(emu, '/v1.0/policies/authenticationMethodsPolicy')).body.registrationEnforcement;
+    const was = await read();
+    const run = await applyPlan(plan, opts(writer()));
+    expect(run.records.map((r) => r.result)).toEqual(['applied']);
+    expect((await read()).authenticationMethodsRegistrationCampaign.state).toBe('enabled');
+    expect((await applyPlan(plan, opts(writer()))).records.map((r) => r.result)).toEqual(['unchanged']);
+    await rollbackRun(run.runId, opts(writer()));
+    expect(await read()).toEqual(was);
+    const badBody = await call(emu, '/v1.0/policies/authenticationMethodsPolicy', { method: 'PATCH', body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { state: 'on' } } } });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.error.code).toBe('BadRequest');
+    const unknown = await call(emu, '/v1.0/policies/authenticationMethodsPolicy', { method: 'PATCH', body: { registrationCampaign: {} } });
+    expect(unknown.status).toBe(400);
+  });
+
   it('a fault at action k stops the run there; rollback restores exactly', async () => {
     const before = await livePolicies();
     const plan = await demoPlan(['createCaPolicy']);
