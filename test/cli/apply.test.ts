@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../../devkit/emulator/index.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
-import { childEnv, emulatorArgs, runCli } from '../collect/helpers.js';
+import { childEnv, emulatorArgs, runCli, spawnCli } from '../collect/helpers.js';
 import { DEMO } from './run.js';
 
 const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as Snapshot;
@@ -81,4 +81,41 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     const noYes = await runCli(['apply', plan, ...live, '--state-dir', join(dir, 's2')], env);
     expect(noYes.code).toBe(2);
   });
+
+  it('kill -9 while a POST is answered (the policy exists, its audit record does not): apply again creates no duplicate; rollback restores', async () => {
+    // A slow emulator: a write is applied, then its response waits 1.5 s; the apply process is killed in between.
+    const slow = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', latencyMs: 1500 });
+    try {
+      const ca = join(dir, 'slow-ca.pem');
+      writeFileSync(ca, slow.ca!);
+      const env = childEnv(slow as never);
+      const live = emulatorArgs(slow as never, ca);
+      const state = ['--state-dir', join(dir, 'kill-state')];
+      const plan = join(dir, 'kill-plan.json');
+      expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env)).code).toBe(0);
+      const before = slow.stats().writes.length;
+      const child = spawnCli(['apply', plan, ...live, '--yes', ...state], env);
+      const deadline = Date.now() + 60_000;
+      while (slow.stats().writes.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(slow.stats().writes.length).toBe(before + 1);
+      child.child.kill('SIGKILL');
+      expect(await child.exited).toBeNull();
+      const auditFile = join(dir, 'kill-state', 'audit.jsonl');
+      const recorded = (() => { try { return readFileSync(auditFile, 'utf8'); } catch { return ''; } })();
+      expect(recorded).not.toMatch(/"actionId":"a1"/);
+
+      const again = await runCli(['apply', plan, ...live, '--yes', ...state], env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/a1 .*applied: adopted/);
+      const policies = slow.currentSnapshot().conditionalAccessPolicies!;
+      const names = policies.map((p) => p.displayName);
+      expect(new Set(names).size).toBe(names.length); // no duplicate
+      const runId = /^(run-\S+): completed/m.exec(again.stdout)![1]!;
+      const rb = await runCli(['rollback', runId, ...live, '--yes', ...state], env);
+      expect(rb.code, rb.stderr).toBe(0);
+      expect(slow.currentSnapshot().conditionalAccessPolicies!.map((p) => p.id).sort()).toEqual(demo.conditionalAccessPolicies!.map((p) => p.id).sort());
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
 });
