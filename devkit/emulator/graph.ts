@@ -26,7 +26,7 @@ import type { Stats } from './stats.js';
 import { TenantState, WriteError, type Obj } from './tenant-state.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
-import { defaultAuthenticationMethodsPolicy, patchAuthenticationMethodsPolicy } from './writes.js';
+import { defaultAuthenticationMethodsPolicy, patchAuthenticationMethodsPolicy, type WriteFaults } from './writes.js';
 
 /** What the emulator's request handlers share (tenant state, identity, limits, stats, faults). */
 export interface HandlerCtx {
@@ -41,6 +41,8 @@ export interface HandlerCtx {
 
 export interface GraphCtx extends HandlerCtx {
   userListPerUserMfaState: 'yes' | 'omit' | 'error';
+  /** Injected write failures (writes.ts). */
+  writeFaults?: WriteFaults;
 }
 
 type Version = 'v1.0' | 'beta';
@@ -352,6 +354,11 @@ function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; b
   if (req.body === undefined && req.method !== 'DELETE') {
     const res = graphError(req, 400, 'BadRequest', 'Empty Payload. JSON content expected.');
     writeLog(ctx, req, res, { error: 'empty payload' });
+    return res;
+  }
+  if (ctx.writeFaults?.next()) {
+    const res = graphError(req, 500, 'InternalServerError', 'The service failed to process the request (injected write fault).');
+    writeLog(ctx, req, res, { error: 'injected write fault' });
     return res;
   }
   try {

@@ -48,3 +48,14 @@ export function patchAuthenticationMethodsPolicy(current: Obj, body: unknown): {
   Object.assign(current, clone(body), { lastModifiedDateTime: new Date().toISOString() });
   return { before, after: clone(current) };
 }
+
+/** Counts Graph writes and says which ones fail (`failWrites` of the emulator options). */
+export class WriteFaults {
+  private n = 0;
+  constructor(private readonly failAt: ReadonlySet<number>) {}
+  /** Call once per write; true when this write must fail. */
+  next(): boolean {
+    this.n++;
+    return this.failAt.has(this.n);
+  }
+}

@@ -118,4 +118,33 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
       await slow.close();
     }
   }, 120_000);
+
+  it('a write fault injected by the emulator at action 2 stops the run there (exit 1); rollback restores exactly', async () => {
+    const faulty = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', failWrites: [2] });
+    try {
+      const ca = join(dir, 'faulty-ca.pem');
+      writeFileSync(ca, faulty.ca!);
+      const env = childEnv(faulty as never);
+      const live = emulatorArgs(faulty as never, ca);
+      const state = ['--state-dir', join(dir, 'fault-state')];
+      const plan = join(dir, 'fault-plan.json');
+      expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env)).code).toBe(0);
+      const a = await runCli(['apply', plan, ...live, '--yes', ...state], env);
+      expect(a.code, a.stdout + a.stderr).toBe(1);
+      expect(a.stdout).toMatch(/a1 .*applied/);
+      expect(a.stdout).toMatch(/a2 .*failed: 500 InternalServerError/);
+      expect(a.stdout).not.toMatch(/^a3 /m);
+      expect(a.stdout).toMatch(/STOPPED/);
+      const runId = /^(run-\S+): STOPPED/m.exec(a.stdout)![1]!;
+      const rb = await runCli(['rollback', runId, ...live, '--yes', ...state], env);
+      expect(rb.code, rb.stderr).toBe(0);
+      expect(JSON.stringify(faulty.currentSnapshot().conditionalAccessPolicies!.map((p) => p.id).sort()))
+        .toBe(JSON.stringify(demo.conditionalAccessPolicies!.map((p) => p.id).sort()));
+      const runs = JSON.parse((await runCli(['runs', ...state, '--format', 'json'], env)).stdout) as { type: string; results: Record<string, number> }[];
+      expect(runs.map((r) => r.type)).toEqual(['apply', 'rollback']);
+      expect(runs[0]!.results).toEqual({ applied: 1, failed: 1 });
+    } finally {
+      await faulty.close();
+    }
+  }, 120_000);
 });
