@@ -17,9 +17,26 @@ import { decodeText } from '../snapshot/decode.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UsageError } from '../errors.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
+import { collect } from './collect.js';
+import { makeTempDir } from './output.js';
+import type { LiveSource } from './scan.js';
+
+/** A snapshot source, or a live collection first (as `scan --tenant` does). */
+async function loadSource(source: SnapshotSource | LiveSource, onWarning?: WarningHandler): Promise<{ snapshot: Snapshot }> {
+  if (!('collect' in source)) return loadSnapshotFrom(source, onWarning);
+  const tempDir = source.saveSnapshot === undefined ? await makeTempDir('mfaguard-plan-') : undefined;
+  try {
+    const out = source.saveSnapshot ?? tempDir!.path;
+    await collect({ ...source.collect, out });
+    return await loadSnapshotFrom({ path: out }, onWarning);
+  } finally {
+    await tempDir?.remove();
+  }
+}
 
 export interface RemediationInputs {
-  source: SnapshotSource;
+  /** A snapshot, or `{ collect }` to collect the tenant live first (read-only). */
+  source: SnapshotSource | LiveSource;
   /** The tenant configuration; its breakGlassAccounts are merged with `breakGlassAccounts`. */
   config?: TenantConfig;
   breakGlassAccounts?: readonly string[];
@@ -65,7 +82,7 @@ export async function planRemediation(opts: PlanOptions): Promise<PlanResult> {
   for (const k of opts.only ?? []) {
     if (!(ACTION_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown action kind "${k}" for --only (choose ${ACTION_KINDS.join(', ')})`);
   }
-  const { snapshot } = await loadSnapshotFrom(opts.source, opts.onWarning);
+  const { snapshot } = await loadSource(opts.source, opts.onWarning);
   checkTenant(opts.config, snapshot);
   const evidence = await evidenceFor(opts, snapshot);
   const { findings } = await evaluateSnapshotAsync(snapshot, evidence ? { evidence } : {});
@@ -83,7 +100,7 @@ export interface WhatIfFilesOptions extends RemediationInputs {
 /** The policy files' warnings come back in `warnings` (the review shows them), not through onWarning. */
 export async function whatIfPolicyFiles(opts: WhatIfFilesOptions): Promise<WhatIfResult & { snapshot: Snapshot }> {
   if (!opts.policyFiles.length) throw new UsageError('missing --policy FILE');
-  const { snapshot } = await loadSnapshotFrom(opts.source, opts.onWarning);
+  const { snapshot } = await loadSource(opts.source, opts.onWarning);
   checkTenant(opts.config, snapshot);
   const files = await Promise.all(opts.policyFiles.map(async (file) => {
     try {

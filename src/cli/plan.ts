@@ -5,12 +5,11 @@ import { writeFileAtomically } from '../app/output.js';
 import { renderReview } from '../report/plan-review.js';
 import { ACTION_KINDS } from '../remediation/types.js';
 import { escapeJsonControls } from '../vocabulary.js';
-import { sourceFromArgs } from './load.js';
 import { printWarning, toStdout } from './output.js';
-import { REMEDIATION_INPUT_HELP, REMEDIATION_INPUT_OPTIONS, reviewFormat } from './whatif.js';
+import { REMEDIATION_INPUT_HELP, REMEDIATION_INPUT_OPTIONS, remediationSource, reviewFormat } from './whatif.js';
 import type { Command } from './command.js';
 
-const PLAN_HELP = `Usage: mfaguard plan (--snapshot PATH | --demo) [--only KIND...] --out PLAN.json [options]
+const PLAN_HELP = `Usage: mfaguard plan (--snapshot PATH | --demo | --tenant T) [--only KIND...] --out PLAN.json [options]
 
 Propose remediation actions from the unhealthy findings, each with why (the findings), its what-if
 impact (the coverage engine on the snapshot with the action applied) and the lock-out guard's
@@ -34,7 +33,7 @@ async function runPlan(argv: string[]): Promise<number> {
   }
   const format = reviewFormat(values.format);
   const { plan, matrix } = await planRemediation({
-    source: sourceFromArgs(values), breakGlassAccounts: values['break-glass'] ?? [], only: values.only ?? [],
+    source: remediationSource(values), breakGlassAccounts: values['break-glass'] ?? [], only: values.only ?? [],
     acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
   });
   const text = renderReview({ title: 'mfaguard remediation plan', tenantId: plan.tenantId, actions: plan.actions, guard: plan.guard, matrix, json: plan }, format);
@@ -50,7 +49,7 @@ async function runPlan(argv: string[]): Promise<number> {
 
 export const planCommand: Command = {
   name: 'plan',
-  usage: 'mfaguard plan (--snapshot PATH | --demo) [--only KIND...] --out PLAN.json',
+  usage: 'mfaguard plan (--snapshot PATH | --demo | --tenant T) [--only KIND...] --out PLAN.json',
   help: PLAN_HELP,
   options: PLAN_OPTIONS,
   run: runPlan,

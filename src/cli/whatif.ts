@@ -4,11 +4,27 @@ import { whatIfPolicyFiles } from '../app/remediation.js';
 import { REVIEW_FORMATS, renderReview, type ReviewFormat } from '../report/plan-review.js';
 import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
+import { COLLECT_ARG_OPTIONS, collectOptionsFrom } from './collect.js';
+import type { SnapshotSource } from '../app/source.js';
+import type { LiveSource } from '../app/scan.js';
+
+/** --snapshot / --demo, or --tenant (collect live first). */
+export function remediationSource(values: Record<string, unknown>): SnapshotSource | LiveSource {
+  if (values.tenant) {
+    if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot, --demo or --tenant');
+    return { collect: collectOptionsFrom(values as never) };
+  }
+  return sourceFromArgs(values as { snapshot?: string; demo?: boolean });
+}
 import { printWarning, toStdout } from './output.js';
 import type { Command } from './command.js';
 
 export const REMEDIATION_INPUT_HELP = `  --snapshot PATH       snapshot file or directory (as for "mfaguard scan")
   --demo                use the bundled demo tenant
+  --tenant T            collect tenant T live first (read-only; --auth, --client-id, --cloud,
+                        --authority-host, --graph-endpoint, --arm-endpoint, --ca-file, --resume,
+                        --skip, --auth-methods-for, --log-format, --timeout, --max-attempts,
+                        --verbose, --quiet as for "mfaguard collect")
   --break-glass ACCOUNT a break-glass (emergency-access) account, UPN or object id; repeat for each
                         (until the configuration file is read here: breakGlassAccounts of spec/config.md)
   --signins FILE        Graph signIn objects ([...] or { "value": [...] }) as sign-in evidence
@@ -17,6 +33,7 @@ export const REMEDIATION_INPUT_HELP = `  --snapshot PATH       snapshot file or 
   --format FMT          ${REVIEW_FORMATS.join(', ')} (default table)`;
 
 export const REMEDIATION_INPUT_OPTIONS = {
+  ...COLLECT_ARG_OPTIONS,
   snapshot: { type: 'string' }, demo: { type: 'boolean' }, 'break-glass': { type: 'string', multiple: true },
   signins: { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -28,7 +45,7 @@ export function reviewFormat(value: string | undefined): ReviewFormat {
   return f as ReviewFormat;
 }
 
-const WHATIF_HELP = `Usage: mfaguard whatif (--snapshot PATH | --demo) --policy FILE... [options]
+const WHATIF_HELP = `Usage: mfaguard whatif (--snapshot PATH | --demo | --tenant T) --policy FILE... [options]
 
 Evaluate hand-written Conditional Access policies (new, or a change when the "id" matches an existing
 policy) against every user and the window's sign-ins: per target, users whose coverage changes; users
@@ -52,7 +69,7 @@ async function runWhatIf(argv: string[]): Promise<number> {
   }
   const format = reviewFormat(values.format);
   const result = await whatIfPolicyFiles({
-    source: sourceFromArgs(values), policyFiles: values.policy ?? [], breakGlassAccounts: values['break-glass'] ?? [],
+    source: remediationSource(values), policyFiles: values.policy ?? [], breakGlassAccounts: values['break-glass'] ?? [],
     acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
   });
   const text = renderReview({
@@ -70,7 +87,7 @@ async function runWhatIf(argv: string[]): Promise<number> {
 
 export const whatifCommand: Command = {
   name: 'whatif',
-  usage: 'mfaguard whatif (--snapshot PATH | --demo) --policy FILE... [--break-glass ACCOUNT...]',
+  usage: 'mfaguard whatif (--snapshot PATH | --demo | --tenant T) --policy FILE... [--break-glass ACCOUNT...]',
   help: WHATIF_HELP,
   options: WHATIF_OPTIONS,
   run: runWhatIf,

@@ -80,6 +80,10 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     expect(r.stderr).toMatch(/the plan is for tenant/);
     const noYes = await runCli(['apply', plan, ...live, '--state-dir', join(dir, 's2')], env);
     expect(noYes.code).toBe(2);
+    // plan and whatif collect live with --tenant (read-only)
+    const livePlan = await runCli(['plan', ...live, '--quiet', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--format', 'json'], env);
+    expect(livePlan.code, livePlan.stderr).toBe(0);
+    expect(JSON.parse(livePlan.stdout).tenantId).toBe(demo.tenant.id);
   });
 
   it('kill -9 while a POST is answered (the policy exists, its audit record does not): apply again creates no duplicate; rollback restores', async () => {
