@@ -13,6 +13,9 @@ import { RULES } from './rules/registry.js';
 import type { Finding, Rule, RuleContext } from './rules/types.js';
 import { scopeGapFinding } from './rules/common.js';
 import type { CollectionKey } from './snapshot/types.js';
+import type { TenantConfig } from './config/types.js';
+import { applyExemptions, type ExemptionSummary } from './config/exemptions.js';
+import { checkConfigTenant, parseAsOf } from './config/parse.js';
 
 export interface Evaluation {
   model: DirectoryModel;
@@ -22,6 +25,16 @@ export interface Evaluation {
   rules: readonly Rule[];
   /** Collections that were not collected or failed, for the report header. */
   dataGaps: DataGap[];
+  /** What the configuration's exemptions did (spec/config.md); absent when no configuration was given. */
+  exemptions?: ExemptionSummary;
+}
+
+/** The tenant configuration and the evaluation instant (spec/config.md). */
+export interface ConfigOptions {
+  /** Break-glass accounts and exemptions; absent = none (a scan behaves exactly as before). */
+  config?: TenantConfig | undefined;
+  /** The instant exemption expiry is judged at (ISO 8601 or a Date; default: now). */
+  asOf?: string | Date | undefined;
 }
 
 const TRACKED: CollectionKey[] = [
@@ -33,12 +46,15 @@ const TRACKED: CollectionKey[] = [
 /** The missing sign-in evidence, as a data gap (the key sign-in logs have in a snapshot). */
 const NO_SIGN_IN_EVIDENCE: DataGap = { key: 'signIns', reason: 'no sign-in evidence was given (sign-in logs not collected or imported)' };
 
-function prepare(snapshot: Snapshot, evidence: SignInEvidence | undefined): RuleContext {
+function prepare(snapshot: Snapshot, evidence: SignInEvidence | undefined, opts: ConfigOptions = {}): RuleContext {
+  // A file written for another tenant must not silence this one's findings.
+  if (opts.config) checkConfigTenant(opts.config, snapshot.tenant);
+  const asOf = opts.asOf === undefined ? undefined : parseAsOf(opts.asOf);
   const model = new DirectoryModel(snapshot);
   const engine = prepareEngine(model);
   const coverage = new Map<string, UserCoverage>();
   for (const user of model.users) coverage.set(norm(user.id), evaluateUser(engine, user).coverage);
-  return evidence ? { model, engine, coverage, evidence } : { model, engine, coverage };
+  return { model, engine, coverage, ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}), ...(asOf ? { asOf } : {}) };
 }
 
 /** A rule's findings, or the `unknown` finding that replaces them when the evidence it needs is missing. */
@@ -47,7 +63,8 @@ function runRule(rule: Rule, ctx: RuleContext): Finding[] | Promise<Finding[]> {
   return rule.evaluate(ctx);
 }
 
-function finish(ctx: RuleContext, rules: readonly Rule[], findings: Finding[]): Evaluation {
+function finish(ctx: RuleContext, rules: readonly Rule[], ruleFindings: Finding[]): Evaluation {
+  let findings = ruleFindings;
   const { model, engine, coverage } = ctx;
   // Without the user list no user rule can name its scope: say so once per rule instead of reporting nothing.
   const usersGap = model.gap('users');
@@ -57,12 +74,14 @@ function finish(ctx: RuleContext, rules: readonly Rule[], findings: Finding[]): 
     }
   }
   const dataGaps = TRACKED.map((k) => model.gap(k)).filter((g): g is DataGap => !!g);
-  return { model, engine, coverage, findings, rules, dataGaps };
+  if (!ctx.config) return { model, engine, coverage, findings, rules, dataGaps };
+  const applied = applyExemptions(findings, ctx.config, ctx.asOf ?? new Date().toISOString(), model);
+  return { model, engine, coverage, findings: applied.findings, rules, dataGaps, exemptions: applied.summary };
 }
 
 /** Evaluates with synchronous rules (the built-in catalog); a rule that returns a promise is an error here. */
-export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RULES): Evaluation {
-  const ctx = prepare(snapshot, undefined);
+export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RULES, opts: ConfigOptions = {}): Evaluation {
+  const ctx = prepare(snapshot, undefined, opts);
   const findings = rules.flatMap((r) => {
     const out = runRule(r, ctx);
     if (!Array.isArray(out)) throw new Error(`rule ${r.meta.id} is asynchronous: evaluate with evaluateSnapshotAsync`);
@@ -71,7 +90,7 @@ export function evaluateSnapshot(snapshot: Snapshot, rules: readonly Rule[] = RU
   return finish(ctx, rules, findings);
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends ConfigOptions {
   rules?: readonly Rule[];
   /** Sign-in facts for the rules that need them. */
   evidence?: SignInEvidence;
@@ -80,7 +99,7 @@ export interface EvaluateOptions {
 /** Evaluates with any rules, awaiting those that return a promise; findings keep the catalog's order. */
 export async function evaluateSnapshotAsync(snapshot: Snapshot, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const rules = opts.rules ?? RULES;
-  const ctx = prepare(snapshot, opts.evidence);
+  const ctx = prepare(snapshot, opts.evidence, opts);
   const results = rules.map((r) => runRule(r, ctx));
   const findings = results.some((x) => !Array.isArray(x)) ? (await Promise.all(results)).flat() : (results as Finding[][]).flat();
   return finish(ctx, rules, findings);

@@ -40,3 +40,9 @@ export type { CoverageState, Target } from './vocabulary.js';
 export type {
   AutomationProfile, AutomationSignal, AzureTool, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, SignInEvidence, ToolVersionSignIns, UserAppSignIns,
 } from './evidence/types.js';
+// Tenant configuration (spec/config.md): break-glass accounts and exemptions.
+export { loadConfig, findDefaultConfig, DEFAULT_CONFIG_FILE } from './app/config.js';
+export { addExemption, type ExemptOptions, type ExemptResult } from './app/exempt.js';
+export { parseConfigText, parseConfigBytes, knownRuleIds, SIGN_IN_RULE_IDS, AZURE_RULE_IDS } from './config/parse.js';
+export { applyExemptions, type ExemptionSummary, type ExemptionRef } from './config/exemptions.js';
+export { EMPTY_CONFIG, type TenantConfig, type Exemption, type ExemptionCategory } from './config/types.js';

@@ -27,7 +27,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the published package', () => {
   it('ships the CLI, its compiled code, the demo tenant, rule explainers, the specs and the README', () => {
-    for (const required of ['bin/mfaguard.js', 'dist/src/cli/main.js', 'demo/tenant.json', 'README.md', 'package.json']) {
+    for (const required of ['bin/mfaguard.js', 'dist/src/cli/main.js', 'demo/tenant.json', 'demo/mfaguard.yaml', 'README.md', 'package.json']) {
       expect(shipped).toContain(required);
     }
     const ruleFolders = readdirSync(join(ROOT, 'src', 'rules'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);

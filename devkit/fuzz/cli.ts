@@ -89,7 +89,9 @@ async function checkCli(c: CaseResult, outDir: string): Promise<string | undefin
   await import('node:fs/promises').then((fs) => fs.mkdir(outDir, { recursive: true }));
   const out = join(outDir, 'r.json');
   const isReport = c.target === 'report' || c.target === 'reportLines';
-  const args = isReport ? ['report', '--from', c.input, '--format', 'json', '--output', out] : ['scan', '--snapshot', c.input, '--format', 'json', '--output', out];
+  const args = isReport ? ['report', '--from', c.input, '--format', 'json', '--output', out]
+    : c.target === 'config' ? ['scan', '--snapshot', join(packageRoot(), 'demo', 'tenant.json'), '--config', c.input, '--as-of', '2027-12-20T00:00:00Z', '--format', 'json', '--output', out]
+    : ['scan', '--snapshot', c.input, '--format', 'json', '--output', out];
   const { code, stderr } = await run(process.execPath, [join(packageRoot(), 'bin', 'mfaguard.js'), ...args]);
   if (code === 3) return `exit 3 (internal error): ${stderr.slice(0, 300)}`;
   if (STACK_LINE.test(stderr)) return `stack trace on stderr (exit ${code}): ${stderr.slice(0, 300)}`;

@@ -2,12 +2,16 @@
  * The fuzz harness: mutates the demo snapshot (single file and directory layout) and a saved JSON
  * report, and runs each case through the code paths of `mfaguard scan --snapshot` and
  * `mfaguard report --from` in process (loadSnapshotFrom → scan → renderReport to every format into a
- * discarding sink; readReport → renderReport). Each case ends as `ok`, a clean `input` error
+ * discarding sink; readReport → renderReport), and mutates the demo tenant's configuration
+ * (demo/mfaguard.yaml, written back as YAML or JSON) through `scan --config` (loadConfig → scan of the
+ * demo snapshot with it → every format). Each case ends as `ok`, a clean `input` error
  * (InputError/UsageError: exit 2 with file, line and key) or `internal` (anything else: exit 3, a bug).
  * A small sample also runs through the real CLI (cli.ts) to check exit codes, stack traces and
  * partial outputs. Case i of seed S is always the same case: replay with `--seed S --case i`.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { loadConfig } from '../../src/app/config.js';
 import { join } from 'node:path';
 import { FORMATS, InputError, UsageError, readReport, redactSavedReport, renderReport, scan } from '../../src/index.js';
 import { loadExplainers } from '../../src/report/explainers.js';
@@ -18,8 +22,8 @@ import { ENCODINGS, encodeText, mutateBytes, mutateJson } from './mutate.js';
 
 export type Outcome = 'ok' | 'input' | 'internal';
 
-/** Where a case is fed in; `config` is the hook for configuration files once they exist (issue 10). */
-export const TARGETS = ['snapshotFile', 'snapshotDirectory', 'report', 'reportLines'] as const;
+/** Where a case is fed in. */
+export const TARGETS = ['snapshotFile', 'snapshotDirectory', 'report', 'reportLines', 'config'] as const;
 export type FuzzTarget = (typeof TARGETS)[number];
 
 export interface CaseResult {
@@ -38,6 +42,9 @@ export interface CaseResult {
 export interface Corpus {
   snapshot: Record<string, unknown>;
   reportText: string;
+  /** The demo tenant's configuration (demo/mfaguard.yaml) as data, and as written (with its comments). */
+  config: Record<string, unknown>;
+  configText: string;
   explainers: Awaited<ReturnType<typeof loadExplainers>>;
 }
 
@@ -48,7 +55,8 @@ export async function loadCorpus(): Promise<Corpus> {
   const json = FORMATS.find((f) => f.name === 'json')!;
   await renderReport(report, json, async (c) => void chunks.push(String(c)));
   const explainers = await loadExplainers(report.rules.map((r) => r.id));
-  return { snapshot, reportText: chunks.join(''), explainers };
+  const configText = await readFile(DEMO_CONFIG, 'utf8');
+  return { snapshot, reportText: chunks.join(''), explainers, configText, config: parseYaml(configText) as Record<string, unknown> };
 }
 
 /** The generator of case `index` under `seed`: independent of every other case, so any case replays alone. */
@@ -57,10 +65,48 @@ export const caseRng = (seed: string, index: number) => new Rng(hashString(`${se
 /** Keys stored as NDJSON in the directory layout (the rest stay in the manifest). */
 const NDJSON_KEYS = new Set(['users', 'groups', 'groupMembers', 'conditionalAccessPolicies', 'roleAssignments', 'azureRoleDefinitions', 'authenticationMethods']);
 
+const DEMO_CONFIG = demoSnapshotPath().replace(/tenant\.json$/, 'mfaguard.yaml');
+/** The evaluation instant of config cases: the demo exemption is then valid (and expiring soon at times). */
+const CONFIG_AS_OF = '2027-12-20T00:00:00Z';
+
+/** A mutated configuration: structural mutations of its data written as YAML or JSON, or the original text with byte accidents. */
+async function buildConfigCase(corpus: Corpus, rng: Rng, dir: string): Promise<{ target: FuzzTarget; input: string; mutations: string[] }> {
+  const mutations: string[] = [];
+  let text = corpus.configText;
+  const structural = rng.int(0, 3);
+  if (structural) {
+    const doc = structuredClone(corpus.config) as never;
+    for (let i = 0; i < structural; i++) mutations.push(mutateJson(doc, rng));
+    const asJson = rng.chance(0.3);
+    try {
+      text = asJson ? JSON.stringify(doc, null, 2) : stringifyYaml(doc);
+    } catch {
+      text = JSON.stringify(doc, null, 2); // a value YAML cannot write (a lone surrogate): JSON can
+    }
+    mutations.push(asJson ? 'written as JSON' : 'written as YAML');
+  }
+  const encoding = ENCODINGS[rng.int(0, ENCODINGS.length - 1)]!;
+  let bytes = encodeText(text, encoding);
+  mutations.push(`as ${encoding}`);
+  if (rng.chance(0.3)) {
+    const m = mutateBytes(bytes, rng);
+    bytes = m.bytes;
+    mutations.push(m.description);
+  }
+  const file = join(dir, 'mfaguard.yaml');
+  await writeFile(file, bytes);
+  return { target: 'config', input: file, mutations };
+}
+
 /** Builds case `index` in `dir` and returns what to feed in. */
 export async function buildCase(corpus: Corpus, seed: string, index: number, dir: string): Promise<{ target: FuzzTarget; input: string; mutations: string[] }> {
   const rng = caseRng(seed, index);
   const target = TARGETS[rng.int(0, TARGETS.length - 1)]!;
+  if (target === 'config') {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    return buildConfigCase(corpus, rng, dir);
+  }
   const mutations: string[] = [];
   const isReport = target === 'report' || target === 'reportLines';
   const doc = isReport ? JSON.parse(corpus.reportText) : structuredClone(corpus.snapshot);
@@ -130,6 +176,12 @@ const discard = async () => {};
 /** Runs one case through the library as the CLI would, rendering every format. */
 export async function runCase(corpus: Corpus, target: FuzzTarget, input: string): Promise<{ outcome: Outcome; error?: string }> {
   try {
+    if (target === 'config') {
+      const config = await loadConfig(input);
+      const { report } = await scan({ source: { snapshot: structuredClone(corpus.snapshot) as never }, config, asOf: CONFIG_AS_OF, now: new Date(CONFIG_AS_OF) });
+      for (const format of FORMATS) await renderReport(report, format, discard, { explainers: corpus.explainers, limit: 25 });
+      return { outcome: 'ok' };
+    }
     const report = target === 'report' ? await readReport(input)
       : target === 'reportLines' ? await loadReportByLines(input)
       : (await scan({ source: { path: input }, now: new Date('2026-11-01T00:00:00Z') })).report;
@@ -142,5 +194,3 @@ export async function runCase(corpus: Corpus, target: FuzzTarget, input: string)
   }
 }
 
-// TODO(issue 10): configuration files do not exist yet; when they do, add a `config` target that
-// mutates a valid configuration and feeds it through the same loader the CLI uses.

@@ -10,6 +10,7 @@ import type { Sink as LogSink } from '../collect/log.js';
 import { demoSnapshotPath } from '../package.js';
 import { makeTempDir } from './output.js';
 import { scan, type ScanOptions, type ScanResult } from './scan.js';
+import { demoConfigPath } from './config.js';
 
 /** A running emulator, as the demo uses it. */
 export interface EmulatorHandle {
@@ -56,7 +57,10 @@ export async function loadDevkitEmulator(): Promise<EmulatorModule | undefined> 
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
-  const { emulator = loadDevkitEmulator, faults = 0, saveSnapshot, logFormat = 'text', quiet = false, logSink, env = {}, onEmulatorStarted, ...scanOpts } = opts;
+  const { emulator = loadDevkitEmulator, faults = 0, saveSnapshot, logFormat = 'text', quiet = false, logSink, env = {}, onEmulatorStarted, ...rest } = opts;
+  // The demo tenant's own configuration (demo/mfaguard.yaml: its break-glass accounts and one exemption) unless the caller gives one.
+  const bundled = rest.config === undefined ? await demoConfigPath() : undefined;
+  const scanOpts = bundled ? { ...rest, config: bundled } : rest;
   const mod = typeof emulator === 'function' ? await emulator() : emulator;
   if (!mod) return { ...(await scan({ ...scanOpts, source: { demo: true } })), live: false };
 

@@ -85,7 +85,8 @@ export async function planRemediation(opts: PlanOptions): Promise<PlanResult> {
   const { snapshot } = await loadSource(opts.source, opts.onWarning);
   checkTenant(opts.config, snapshot);
   const evidence = await evidenceFor(opts, snapshot);
-  const { findings } = await evaluateSnapshotAsync(snapshot, evidence ? { evidence } : {});
+  // Exempt findings (spec/config.md) are not unhealthy, so no action is proposed for them.
+  const { findings } = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
   const { plan, before, after } = await buildPlan(snapshot, findings, {
     config: { breakGlassAccounts: breakGlassOf(opts) }, only: (opts.only ?? []) as PlanActionKind[], acceptImpact: opts.acceptImpact ?? [],
     ...(evidence ? { evidence } : {}), ...(opts.now ? { now: opts.now } : {}),

@@ -86,6 +86,22 @@ export function validateReport(doc: unknown, file: string): asserts doc is Repor
     });
   }
 
+  if (root.exemptions !== undefined) {
+    const ex = obj(root.exemptions, 'exemptions');
+    date(ex.asOf, 'exemptions.asOf');
+    if (ex.file !== undefined) str(ex.file, 'exemptions.file');
+    for (const list of ['expiringSoon', 'unmatched', 'expired'] as const) {
+      if (ex[list] === undefined) continue;
+      arr(ex[list], `exemptions.${list}`).forEach((e, i) => {
+        const k = `exemptions.${list}[${i}]`;
+        const o = obj(e, k);
+        for (const f of ['category', 'reason', 'expires', 'source']) str(o[f], `${k}.${f}`);
+        for (const f of ['resource', 'group', 'scope', 'approvedBy', 'ticket', ...(list === 'unmatched' ? ['why'] : [])]) if (o[f] !== undefined || f === 'why') str(o[f], `${k}.${f}`);
+        if (o.rules !== '*') strings(o.rules, `${k}.rules`);
+      });
+    }
+  }
+
   arr(root.principals, 'principals').forEach((p, i) => {
     const k = `principals[${i}]`;
     const o = obj(p, k);

@@ -1,4 +1,5 @@
 /** `mfaguard collect`: flags → library collect() (a tenant from Microsoft Graph / ARM into a snapshot directory). */
+import { configOptions } from './config.js';
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,10 @@ registration details and Azure RBAC into a snapshot directory (manifest.json + *
 
   --out DIR               snapshot directory to write (new, empty, or an earlier snapshot to replace)
 ${COLLECT_OPTIONS_HELP}
+  --config FILE           tenant configuration (spec/config.md): its breakGlassAccounts are the users whose
+                          authentication methods are read (unless --auth-methods-for names them); default
+                          ./mfaguard.yaml when present
+  --no-config             ignore ./mfaguard.yaml
 
 Permissions (application or delegated): User.Read.All, Group.Read.All or GroupMember.Read.All,
 Application.Read.All, Policy.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All,
@@ -128,7 +133,9 @@ export function collectOptionsFrom(values: CollectArgValues): Omit<CollectOption
   };
 }
 
-const COLLECT_OPTIONS = { ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsConfig['options'];
+const COLLECT_OPTIONS = {
+  ...COLLECT_ARG_OPTIONS, out: { type: 'string' }, config: { type: 'string' }, 'no-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
 
 async function runCollectCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -142,7 +149,13 @@ async function runCollectCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('missing --out DIR (where the snapshot is written)');
-  const result = await collect({ ...collectOptionsFrom(values), out: values.out });
+  const { config } = await configOptions({ config: values.config, 'no-config': values['no-config'] });
+  const options = collectOptionsFrom(values);
+  // the configuration's declared break-glass accounts, unless --auth-methods-for names the accounts itself
+  if (config?.breakGlassAccounts.length && (options.authMethodsFor === undefined || options.authMethodsFor === 'auto')) {
+    options.authMethodsFor = [...config.breakGlassAccounts];
+  }
+  const result = await collect({ ...options, out: values.out });
   return reportMissingRequired(result, values['log-format'] === 'json') ? 1 : 0;
 }
 

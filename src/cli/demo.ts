@@ -7,6 +7,7 @@ import { runDemo } from '../app/demo.js';
 import { UsageError } from '../errors.js';
 import { printWarning, withTempCleanupOnSignal } from './output.js';
 import { REPORT_OUTPUT_OPTIONS, finishScan, reportOptions } from './scan.js';
+import { CONFIG_ARG_OPTIONS, configOptions } from './config.js';
 import type { Command } from './command.js';
 
 const DEMO_HELP = `Usage: mfaguard demo [options]
@@ -18,6 +19,10 @@ of the repository (devkit/emulator); an installed package scans the bundled tena
 
   --format FORMAT / --output FILE / --fail-on SEVERITY / --allow-unknown / --redact / --limit N
                          as for "mfaguard scan"
+  --config FILE          tenant configuration (default: the demo tenant's own demo/mfaguard.yaml, which
+                         declares its two break-glass accounts and exempts one finding)
+  --no-config            no configuration: break-glass accounts and the exempted finding show as unhealthy
+  --as-of T              judge exemption expiry at T (a date or a date-time) instead of now
   --faults RATE          inject this share of 429 / 503 / reset / slow responses (e.g. 0.05) to watch
                          the collector retry
   --save-snapshot DIR    keep the collected snapshot in DIR
@@ -29,6 +34,7 @@ written), 3 internal error.`;
 
 const DEMO_OPTIONS = {
   ...REPORT_OUTPUT_OPTIONS,
+  ...CONFIG_ARG_OPTIONS,
   faults: { type: 'string' },
   'save-snapshot': { type: 'string' },
   'log-format': { type: 'string' },
@@ -48,6 +54,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
 
   const opts = reportOptions(values, [values['save-snapshot']]);
+  const cfg = await configOptions(values, { demo: true });
   const text = !values.quiet && logFormat === 'text';
   const result = await withTempCleanupOnSignal(() => runDemo({
     faults,
@@ -56,6 +63,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
     quiet: !!values.quiet,
     env: process.env,
     redact: !!values.redact,
+    ...cfg,
     onWarning: printWarning,
     onEmulatorStarted: (emu) => {
       if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);

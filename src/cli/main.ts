@@ -6,6 +6,7 @@ import { explainCommand } from './explain.js';
 import { reportCommand } from './report.js';
 import { collectCommand } from './collect.js';
 import { demoCommand } from './demo.js';
+import { exemptCommand } from './exempt.js';
 import { planCommand } from './plan.js';
 import { whatifCommand } from './whatif.js';
 import { applyCommand, rollbackCommand, runsCommand } from './apply.js';
@@ -15,7 +16,9 @@ import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand];
+export const COMMANDS: readonly Command[] = [
+  scanCommand, collectCommand, demoCommand, reportCommand, explainCommand, exemptCommand, planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand,
+];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure

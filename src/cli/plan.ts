@@ -6,6 +6,7 @@ import { renderReview } from '../report/plan-review.js';
 import { ACTION_KINDS } from '../remediation/types.js';
 import { escapeJsonControls } from '../vocabulary.js';
 import { printWarning, toStdout } from './output.js';
+import { configOptions } from './config.js';
 import { REMEDIATION_INPUT_HELP, REMEDIATION_INPUT_OPTIONS, remediationSource, reviewFormat } from './whatif.js';
 import type { Command } from './command.js';
 
@@ -32,7 +33,9 @@ async function runPlan(argv: string[]): Promise<number> {
     return 0;
   }
   const format = reviewFormat(values.format);
+  const { config } = await configOptions(values, { demo: !!values.demo });
   const { plan, matrix } = await planRemediation({
+    ...(config ? { config } : {}),
     source: remediationSource(values), breakGlassAccounts: values['break-glass'] ?? [], only: values.only ?? [],
     acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
   });

@@ -9,6 +9,7 @@ import { FORMATS, findFormat, type Format } from '../report/formats.js';
 import type { Severity } from '../vocabulary.js';
 import { UsageError } from '../errors.js';
 import { demoSnapshotPath } from '../package.js';
+import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
@@ -29,6 +30,7 @@ Evaluate MFA coverage of every user and run the rule catalog.
   --allow-unknown       with --fail-on: let unknown verdicts pass the gate
   --redact              replace names and UPNs with stable pseudonyms (object ids stay)
   --limit N             unhealthy accounts listed per rule in table and markdown (default 25)
+${CONFIG_OPTIONS_HELP}
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
@@ -53,6 +55,7 @@ const SCAN_OPTIONS = {
   snapshot: { type: 'string' },
   demo: { type: 'boolean' },
   ...REPORT_OUTPUT_OPTIONS,
+  ...CONFIG_ARG_OPTIONS,
   'save-snapshot': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
@@ -73,8 +76,11 @@ async function runScanCommand(argv: string[]): Promise<number> {
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
+  const cfg = await configOptions(values, { demo: !!values.demo && !live });
+  const source = live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values);
   const options = {
-    source: live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values),
+    source,
+    ...cfg,
     redact: !!values.redact,
     onWarning: printWarning,
   };

@@ -5,6 +5,7 @@ import { REVIEW_FORMATS, renderReview, type ReviewFormat } from '../report/plan-
 import { UsageError } from '../errors.js';
 import { sourceFromArgs } from './load.js';
 import { COLLECT_ARG_OPTIONS, collectOptionsFrom } from './collect.js';
+import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config.js';
 import type { SnapshotSource } from '../app/source.js';
 import type { LiveSource } from '../app/scan.js';
 
@@ -25,8 +26,9 @@ export const REMEDIATION_INPUT_HELP = `  --snapshot PATH       snapshot file or 
                         --authority-host, --graph-endpoint, --arm-endpoint, --ca-file, --resume,
                         --skip, --auth-methods-for, --log-format, --timeout, --max-attempts,
                         --verbose, --quiet as for "mfaguard collect")
-  --break-glass ACCOUNT a break-glass (emergency-access) account, UPN or object id; repeat for each
-                        (until the configuration file is read here: breakGlassAccounts of spec/config.md)
+${CONFIG_OPTIONS_HELP}
+  --break-glass ACCOUNT another break-glass (emergency-access) account, UPN or object id, added to
+                        the configuration's breakGlassAccounts; repeat for each
   --signins FILE        Graph signIn objects ([...] or { "value": [...] }) as sign-in evidence
                         (default: the snapshot's own sign-ins, if any)
   --accept-impact ID    let action ID block sign-ins seen in the window; repeat for each
@@ -34,6 +36,7 @@ export const REMEDIATION_INPUT_HELP = `  --snapshot PATH       snapshot file or 
 
 export const REMEDIATION_INPUT_OPTIONS = {
   ...COLLECT_ARG_OPTIONS,
+  ...CONFIG_ARG_OPTIONS,
   snapshot: { type: 'string' }, demo: { type: 'boolean' }, 'break-glass': { type: 'string', multiple: true },
   signins: { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -68,7 +71,9 @@ async function runWhatIf(argv: string[]): Promise<number> {
     return 0;
   }
   const format = reviewFormat(values.format);
+  const { config } = await configOptions(values, { demo: !!values.demo });
   const result = await whatIfPolicyFiles({
+    ...(config ? { config } : {}),
     source: remediationSource(values), policyFiles: values.policy ?? [], breakGlassAccounts: values['break-glass'] ?? [],
     acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
   });

@@ -8,6 +8,7 @@ export const roleEligibilitySchedules: CollectionDescriptor = {
   source: { kind: 'graphList', version: 'v1.0', path: '/roleManagement/directory/roleEligibilitySchedules', checkpoint: 'whole' },
   schema: {
     kind: 'array',
-    item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string', status: 'string', scheduleInfo: 'object' },
+    item: { 'principalId!': 'string', 'roleDefinitionId!': 'string', directoryScopeId: 'string', status: 'string', scheduleInfo: 'object',
+      'scheduleInfo.startDateTime': 'string', 'scheduleInfo.expiration': 'object', 'scheduleInfo.expiration.type': 'string', 'scheduleInfo.expiration.endDateTime': 'string' },
   },
 };

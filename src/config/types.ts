@@ -29,6 +29,8 @@ export interface Exemption {
 export interface TenantConfig {
   /** The tenant the file is for; a scan of another tenant refuses it. */
   tenant?: string;
+  /** The line of `tenant:` in `file`, for the wrong-tenant error. */
+  tenantLine?: number;
   /** Emergency-access accounts: UPNs or object ids, as written. */
   breakGlassAccounts: readonly string[];
   exemptions: readonly Exemption[];

@@ -9,7 +9,7 @@ import {
   FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, SEVERITY_RANK, STATUS_COLUMNS, STATES, STATE_HELP, STATE_LABELS, TARGETS, TARGET_HINTS, TARGET_LABELS, TARGET_NAMES, isHealthy, severityCounts,
   type CoverageState, type FindingStatus, type Severity,
 } from '../vocabulary.js';
-import { hygieneLines, type Report, type ReportRuleInfo } from './report.js';
+import { exemptionLines, hygieneLines, type Report, type ReportRuleInfo } from './report.js';
 import { escapeHtml } from './html-escape.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { EXPLAINER_CSS, HTML_CSS } from './html-style.js';
@@ -130,6 +130,14 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
   const hygiene = hygieneLines(report);
   if (hygiene.length) {
     h.push(`<div class="gaps" role="note"><h2>Policy hygiene: policies name objects that do not exist (they match nobody; verdicts unchanged)</h2><ul>${hygiene.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>\n`);
+  }
+
+  const ex = exemptionLines(report);
+  if (ex.expiringSoon.length) {
+    h.push(`<div class="gaps" role="note" id="exemptions-expiring"><h2>Exemptions expiring within 14 days</h2><ul>${ex.expiringSoon.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>\n`);
+  }
+  if (ex.unmatched.length) {
+    h.push(`<div class="gaps" role="note" id="exemptions-unmatched"><h2>Exemptions that match nothing in this tenant (check the configuration)</h2><ul>${ex.unmatched.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>\n`);
   }
 
   // Overview: score + KPIs

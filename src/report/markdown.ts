@@ -13,7 +13,7 @@
 import { chunked } from './chunk.js';
 import { explainerMarkdown, type Explainers } from './explainers.js';
 import type { Sink } from './json.js';
-import { hygieneLines, uncertainCounts, type Report } from './report.js';
+import { exemptionLines, hygieneLines, uncertainCounts, type Report } from './report.js';
 import type { Finding } from '../rules/types.js';
 import { escapeControls, FINDING_STATUSES, SEVERITIES_MOST_SEVERE_FIRST, STATES, STATUS_COLUMNS, TARGETS, TARGET_LABELS, severityCounts } from '../vocabulary.js';
 
@@ -72,7 +72,9 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   const unhealthyBySeverity = severityCounts();
   let unhealthy = 0;
   let unknown = 0;
+  let exempt = 0;
   for (const f of report.findings) {
+    if (f.status === 'exempt') exempt++;
     if (f.status !== 'unhealthy' && f.status !== 'unknown') continue;
     if (f.status === 'unhealthy') {
       unhealthy++;
@@ -98,6 +100,18 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
   if (hygiene.length) {
     await out.push('> [!WARNING]\n> **Policy hygiene**: policies name objects that do not exist; they match nobody (verdicts unchanged).\n');
     for (const m of hygiene) await out.push(`> - ${mdEscape(m)}\n`);
+    await out.push('\n');
+  }
+
+  const ex = exemptionLines(report);
+  if (ex.expiringSoon.length) {
+    await out.push('> [!NOTE]\n> **Exemptions expiring within 14 days**\n');
+    for (const m of ex.expiringSoon) await out.push(`> - ${mdEscape(m)}\n`);
+    await out.push('\n');
+  }
+  if (ex.unmatched.length) {
+    await out.push('> [!WARNING]\n> **Exemptions that match nothing in this tenant** (check the configuration)\n');
+    for (const m of ex.unmatched) await out.push(`> - ${mdEscape(m)}\n`);
     await out.push('\n');
   }
 
@@ -150,7 +164,7 @@ export async function writeMarkdown(report: Report, write: Sink, opts: { limit: 
 
   await out.push('---\n\n');
   const sev = SEVERITIES_MOST_SEVERE_FIRST.filter((s) => unhealthyBySeverity[s]).map((s) => `${unhealthyBySeverity[s]} ${s}`).join(', ');
-  const unknownNote = unknown ? ` · ${unknown} unknown (data missing)` : '';
+  const unknownNote = (unknown ? ` · ${unknown} unknown (data missing)` : '') + (exempt ? ` · ${exempt} exempt (accepted; not counted)` : '');
   await out.push(unhealthy
     ? `**❌ ${unhealthy} unhealthy finding${unhealthy === 1 ? '' : 's'}** (${sev})${unknownNote}\n`
     : `**✅ No unhealthy findings**${unknownNote}\n`);

@@ -29,6 +29,8 @@ export function redactReport(report: Report, knownEmails: Map<string, string>): 
       coverage: deep(p.coverage) as typeof p.coverage,
     })),
     ...(report.policyHygiene ? { policyHygiene: deep(report.policyHygiene) as typeof report.policyHygiene } : {}),
+    // exemptions name users by UPN (resource, approvedBy) and carry free text
+    ...(report.exemptions ? { exemptions: deep(report.exemptions) as typeof report.exemptions } : {}),
     findings: report.findings.map((f) => ({
       ...f,
       resourceName: f.resourceType === 'user' ? `${names.get(f.resourceId.toLowerCase()) ?? pseudonymFor(f.resourceId)}@redacted.invalid` : scrub(f.resourceName),

@@ -5,6 +5,7 @@ import type { UserCoverage } from '../coverage/types.js';
 import type { PolicyHygieneWarning } from '../coverage/dangling.js';
 import { TOOL_NAME, packageVersion as toolVersion } from '../package.js';
 import type { Finding } from '../rules/types.js';
+import { exemptionHeaderLines, type ExemptionSummary } from '../config/exemptions.js';
 import { FINDING_STATUSES, STATES, TARGETS, type CoverageState, type FindingStatus, type Severity, type Target } from '../vocabulary.js';
 
 export interface ReportPrincipal {
@@ -46,6 +47,12 @@ export interface Report {
    * (spec/coverage.md, dangling references). Absent in reports written before it existed.
    */
   policyHygiene?: PolicyHygieneWarning[];
+  /**
+   * What the tenant configuration's exemptions did (spec/config.md): exemptions expiring within 14
+   * days, ones that match nothing in the snapshot, expired ones. Absent when the scan had no
+   * configuration, and in reports written before it existed.
+   */
+  exemptions?: ExemptionSummary;
   principals: ReportPrincipal[];
   findings: Finding[];
 }
@@ -82,6 +89,7 @@ export function buildReport(ev: Evaluation, now = new Date()): Report {
     })),
     dataGaps: ev.dataGaps,
     policyHygiene: ev.engine.policyHygiene,
+    ...(ev.exemptions ? { exemptions: ev.exemptions } : {}),
     principals,
     findings: ev.findings,
   };
@@ -92,6 +100,11 @@ export function uncertainCounts(principals: Iterable<ReportPrincipal>): Record<T
   const counts = Object.fromEntries(TARGETS.map((t) => [t, 0])) as Record<Target, number>;
   for (const p of principals) for (const t of TARGETS) if (p.coverage?.[t]?.uncertain) counts[t]++;
   return counts;
+}
+
+/** The header lines for exemptions expiring within 14 days and exemptions that match nothing (spec/config.md). */
+export function exemptionLines(report: Report): { expiringSoon: string[]; unmatched: string[] } {
+  return exemptionHeaderLines(report.exemptions);
 }
 
 /** The header lines for policy-hygiene warnings: at most `limit` messages, then a count of the rest. */

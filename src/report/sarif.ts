@@ -157,7 +157,7 @@ function sarifResult(f: Finding, ruleIndex: number | undefined, tenantId: string
       }],
     }],
     partialFingerprints: { [FINGERPRINT_KEY]: `${f.ruleId}/${f.resourceId.toLowerCase()}` },
-    ...(f.status === 'exempt' ? { suppressions: [{ kind: 'external', status: 'accepted', justification: escapeControls(f.reason) }] } : {}),
+    ...(f.status === 'exempt' ? { suppressions: [{ kind: 'external', status: 'accepted', justification: escapeControls(justification(f)) }] } : {}),
     properties: {
       status: f.status,
       severity: f.severity,
@@ -166,6 +166,18 @@ function sarifResult(f: Finding, ruleIndex: number | undefined, tenantId: string
       evidence: f.evidence,
     },
   };
+}
+
+/** The exemption's own words (category, reason, expiry, ticket, where it is written), else the finding's reason. */
+function justification(f: Finding): string {
+  const e = f.evidence?.exemption as { category?: unknown; reason?: unknown; expires?: unknown; ticket?: unknown; approvedBy?: unknown; source?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || typeof e.reason !== 'string') return f.reason;
+  const parts = [typeof e.category === 'string' ? `${e.category}: ${e.reason}` : e.reason];
+  if (typeof e.expires === 'string') parts.push(`expires ${e.expires}`);
+  if (typeof e.approvedBy === 'string') parts.push(`approved by ${e.approvedBy}`);
+  if (typeof e.ticket === 'string') parts.push(`ticket ${e.ticket}`);
+  if (typeof e.source === 'string') parts.push(e.source);
+  return parts.join('; ');
 }
 
 function pascal(id: string): string {

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../rules/types.js';
 import { FINDING_STATUSES, SEVERITY_STYLE, escapeControls as shown, STATES, STATUS_COLUMNS, STATUS_STYLE, TARGETS, painter, stateStyle, type CoverageState } from '../vocabulary.js';
-import { hygieneLines, uncertainCounts, type Report } from './report.js';
+import { exemptionLines, hygieneLines, uncertainCounts, type Report } from './report.js';
 
 export interface TableOptions {
   color: boolean;
@@ -27,6 +27,15 @@ export function renderTable(report: Report, opts: TableOptions): string {
   if (hygiene.length) {
     lines.push(paint('yellow', 'Policy hygiene (references to objects that do not exist; they match nobody, verdicts unchanged):'));
     for (const m of hygiene) lines.push(paint('yellow', `  - ${shown(m)}`));
+  }
+  const ex = exemptionLines(report);
+  if (ex.expiringSoon.length) {
+    lines.push(paint('yellow', 'Exemptions expiring within 14 days:'));
+    for (const m of ex.expiringSoon) lines.push(paint('yellow', `  - ${shown(m)}`));
+  }
+  if (ex.unmatched.length) {
+    lines.push(paint('yellow', 'Exemptions that match nothing in this tenant (check the configuration):'));
+    for (const m of ex.unmatched) lines.push(paint('yellow', `  - ${shown(m)}`));
   }
   lines.push('');
 
@@ -57,7 +66,7 @@ export function renderTable(report: Report, opts: TableOptions): string {
 
   const byRule = new Map<string, Finding[]>();
   for (const f of report.findings) {
-    if (f.status !== 'unhealthy' && f.status !== 'unknown') continue;
+    if (f.status !== 'unhealthy' && f.status !== 'unknown' && f.status !== 'exempt') continue;
     const list = byRule.get(f.ruleId) ?? [];
     list.push(f);
     byRule.set(f.ruleId, list);
@@ -67,9 +76,11 @@ export function renderTable(report: Report, opts: TableOptions): string {
     if (!list?.length) continue;
     lines.push('');
     lines.push(`${paint('bold', shown(r.id))} [${paint(SEVERITY_STYLE[r.severity] ?? 'gray', shown(r.severity))}] ${shown(r.title)}`);
-    const sorted = [...list].sort((a, b) => (a.status === b.status ? a.resourceName.localeCompare(b.resourceName) : a.status === 'unhealthy' ? -1 : 1));
+    // unhealthy first, then unknown, then exempt (accepted: shown so an exemption is never invisible)
+    const order = (s: string) => (s === 'unhealthy' ? 0 : s === 'unknown' ? 1 : 2);
+    const sorted = [...list].sort((a, b) => (a.status === b.status ? a.resourceName.localeCompare(b.resourceName) : order(a.status) - order(b.status)));
     for (const f of sorted.slice(0, opts.limit)) {
-      const tag = f.status === 'unhealthy' ? paint('red', 'UNHEALTHY') : paint('yellow', 'UNKNOWN  ');
+      const tag = f.status === 'unhealthy' ? paint('red', 'UNHEALTHY') : f.status === 'unknown' ? paint('yellow', 'UNKNOWN  ') : paint('magenta', 'EXEMPT   ');
       lines.push(`  ${tag} ${shown(f.resourceName)}`);
       for (const part of wrapWords(cutAtWord(shown(f.reason), REASON_MAX), REASON_WIDTH)) lines.push(`${REASON_INDENT}${paint('gray', part)}`);
     }
@@ -78,7 +89,8 @@ export function renderTable(report: Report, opts: TableOptions): string {
   }
   const unhealthy = report.findings.filter((f) => f.status === 'unhealthy').length;
   const unknown = report.findings.filter((f) => f.status === 'unknown').length;
-  const unknownNote = unknown ? paint('yellow', ` ${unknown} unknown (data missing).`) : '';
+  const exempt = report.findings.filter((f) => f.status === 'exempt').length;
+  const unknownNote = (unknown ? paint('yellow', ` ${unknown} unknown (data missing).`) : '') + (exempt ? paint('magenta', ` ${exempt} exempt (not counted).`) : '');
   lines.push('');
   lines.push((unhealthy ? paint('red', `${unhealthy} unhealthy findings.`) : paint('green', 'No unhealthy findings.')) + unknownNote);
   lines.push(paint('gray', 'Explain one account: mfaguard explain --snapshot PATH --user UPN [--target azureManagement]'));

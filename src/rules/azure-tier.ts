@@ -3,6 +3,7 @@
  * resources without MFA). Each account is reported under its highest tier only.
  */
 import type { AzureGrant, AzureTier } from '../snapshot/azure.js';
+import { withBreakGlass } from './break-glass.js';
 import { coverageEvidence, disabledFinding, scopeGapFinding, userFinding, verdictFor, verdictReason } from './common.js';
 import type { Finding, Rule, RuleContext, RuleMeta } from './types.js';
 
@@ -55,7 +56,7 @@ export function azureTierRule(tier: AzureTier, meta: RuleMeta): Rule {
           ? `Azure role definition not in the snapshot, so the tier is unknown; ${verdictReason(v)}`
           : `${who}; ${verdictReason(v)}`;
         const status = access.tier === null && v.status !== 'healthy' ? 'unknown' : v.status;
-        out.push(userFinding(meta, user, status, reason, evidence));
+        out.push(withBreakGlass(ctx, user, v, userFinding(meta, user, status, reason, evidence)));
       }
       return out;
     },

@@ -95,7 +95,7 @@ describe('markdown', () => {
     expect(md).toContain('<summary><code>rule-a</code> (high): ');
     expect(md).toContain('Rule A: &#34;owners&#34; &#60;must&#62; have MFA | always</summary>');
     expect(md).toContain('<summary><code>orphan-rule</code> (unknown severity): 1 to review — orphan-rule</summary>');
-    expect(lastLine(md)).toMatch(/^\*\*❌ 5 unhealthy findings\*\* \(2 high, 1 medium, 2 low\) · 3 unknown \(data missing\)$/);
+    expect(lastLine(md)).toMatch(/^\*\*❌ 5 unhealthy findings\*\* \(2 high, 1 medium, 2 low\) · 3 unknown \(data missing\) · 2 exempt \(accepted; not counted\)$/);
     expect(mdEscape('a|b\nc')).toBe('a\\|b\\\\nc');
   });
 

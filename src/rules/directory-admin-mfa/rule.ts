@@ -1,3 +1,4 @@
+import { withBreakGlass } from '../break-glass.js';
 import { coverageEvidence, disabledFinding, scopeGapFinding, userFinding, verdictFor, verdictReason } from '../common.js';
 import type { Finding, Rule } from '../types.js';
 
@@ -36,7 +37,7 @@ const rule: Rule = {
       const roleText = onlyEligible
         ? `PIM-eligible (not active) for ${[...new Set(holdings.eligible.map((h) => h.roleName))].join(', ')}: role-targeted policies do not cover the account until activation`
         : `holds ${[...new Set(holdings.active.map((h) => h.roleName))].join(', ')}${holdings.eligible.length ? ` and is eligible for ${[...new Set(holdings.eligible.map((h) => h.roleName))].join(', ')}` : ''}`;
-      out.push(userFinding(rule.meta, user, v.status, `${roleText}; ${verdictReason(v)}`, evidence));
+      out.push(withBreakGlass(ctx, user, v, userFinding(rule.meta, user, v.status, `${roleText}; ${verdictReason(v)}`, evidence)));
     }
     return out;
   },

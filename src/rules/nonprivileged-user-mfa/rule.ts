@@ -1,4 +1,5 @@
 import { isPrivilegedAzureRoleName } from '../../snapshot/azure.js';
+import { withBreakGlass } from '../break-glass.js';
 import { coverageEvidence, disabledFinding, userFinding, verdictFor, verdictReason } from '../common.js';
 import type { Finding, Rule } from '../types.js';
 
@@ -30,7 +31,7 @@ const rule: Rule = {
       }
       const v = verdictFor(ctx, user, ['anyApp']);
       evidence.coverage = coverageEvidence(v);
-      out.push(userFinding(rule.meta, user, v.status, `${verdictReason(v)}; per-user MFA: ${perUser}`, evidence));
+      out.push(withBreakGlass(ctx, user, v, userFinding(rule.meta, user, v.status, `${verdictReason(v)}; per-user MFA: ${perUser}`, evidence)));
     }
     return out;
   },
