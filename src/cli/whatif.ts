@@ -57,7 +57,8 @@ or blocked. Then the lock-out guard's checks. Files are read as people keep them
 "id", UTF-8 or UTF-16 with a BOM, display names where ids belong (resolved where unique; anything
 unresolved is a warning naming the file and key, and matches nobody). Never writes to the tenant.
 
-  --policy FILE         a policy file (a policy, a list, or { "value": [...] }); repeat for several
+  --policy FILE...      policy files (a policy, a list, or { "value": [...] }); the files after
+                        --policy are all read, so a shell glob works (--policy policies/*.json)
 ${REMEDIATION_INPUT_HELP}
 
 Exit codes: 0 ok, 2 usage or input error, 3 internal error, 4 a lock-out guard check failed.`;
@@ -65,7 +66,7 @@ Exit codes: 0 ok, 2 usage or input error, 3 internal error, 4 a lock-out guard c
 const WHATIF_OPTIONS = { ...REMEDIATION_INPUT_OPTIONS, policy: { type: 'string', multiple: true } } as const satisfies ParseArgsConfig['options'];
 
 async function runWhatIf(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: WHATIF_OPTIONS, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: WHATIF_OPTIONS, strict: true, allowPositionals: true });
   if (values.help) {
     process.stdout.write(WHATIF_HELP + '\n');
     return 0;
@@ -74,7 +75,7 @@ async function runWhatIf(argv: string[]): Promise<number> {
   const { config } = await configOptions(values, { demo: !!values.demo });
   const result = await whatIfPolicyFiles({
     ...(config ? { config } : {}),
-    source: remediationSource(values), policyFiles: values.policy ?? [], breakGlassAccounts: values['break-glass'] ?? [],
+    source: remediationSource(values), policyFiles: [...(values.policy ?? []), ...positionals], breakGlassAccounts: values['break-glass'] ?? [],
     acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
   });
   const text = renderReview({

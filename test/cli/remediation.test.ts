@@ -73,6 +73,17 @@ describe('mfaguard whatif', () => {
     expect(out.guard.passed).toBe(true);
   });
 
+  it('--policy takes every file after it (a shell glob)', async () => {
+    const a = join(dir, 'glob-a.json');
+    const b = join(dir, 'glob-b.json');
+    const safe = { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: ['breakglass1@northwindtraders.com', 'breakglass2@northwindtraders.com'] } };
+    writeFileSync(a, JSON.stringify(policy({ displayName: 'A', state: 'enabledForReportingButNotEnforced', conditions: safe })));
+    writeFileSync(b, JSON.stringify(policy({ displayName: 'B', state: 'disabled' })));
+    const r = await mfaguard(['whatif', '--demo', '--format', 'json', '--policy', a, b]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).actions.map((x: { file: string }) => x.file)).toEqual([a, b]);
+  });
+
   it('a file that is not JSON is an input error naming it (exit 2)', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "displayName": ');
