@@ -10,6 +10,7 @@ import { evaluateSnapshotAsync } from '../evaluate.js';
 import { MemorySignInEvidence } from '../evidence/memory.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { buildPlan } from '../remediation/plan.js';
+import { indexReportOnlyResults } from '../remediation/report-only.js';
 import { coverageMatrix, type CoverageMatrix } from '../remediation/impact.js';
 import { whatIf, type WhatIfResult } from '../remediation/whatif.js';
 import { ACTION_KINDS, type Plan, type PlanActionKind } from '../remediation/types.js';
@@ -60,6 +61,17 @@ export interface PlanResult {
   matrix: { before: CoverageMatrix; after: CoverageMatrix };
 }
 
+/** Raw Graph signIn objects when we have them (a --signins file or the snapshot's own): report-only results need them. */
+async function rawSignIns(opts: RemediationInputs, snapshot: Snapshot): Promise<Record<string, unknown>[] | undefined> {
+  if (opts.evidence) return undefined;
+  if (opts.signInsFile) {
+    const doc = JSON.parse(decodeText(await readFile(opts.signInsFile))) as unknown;
+    const rows = Array.isArray(doc) ? doc : (doc as { value?: unknown })?.value;
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : undefined;
+  }
+  return snapshot.signIns && !snapshot.unavailable?.signIns ? snapshot.signIns : undefined;
+}
+
 async function evidenceFor(opts: RemediationInputs, snapshot: Snapshot): Promise<SignInEvidence | undefined> {
   if (opts.evidence) return opts.evidence;
   if (opts.signInsFile) {
@@ -87,7 +99,9 @@ export async function planRemediation(opts: PlanOptions): Promise<PlanResult> {
   const evidence = await evidenceFor(opts, snapshot);
   // Exempt findings (spec/config.md) are not unhealthy, so no action is proposed for them.
   const { findings } = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
+  const raw = await rawSignIns(opts, snapshot);
   const { plan, before, after } = await buildPlan(snapshot, findings, {
+    ...(raw ? { reportOnly: indexReportOnlyResults(raw) } : {}),
     config: { breakGlassAccounts: breakGlassOf(opts) }, only: (opts.only ?? []) as PlanActionKind[], acceptImpact: opts.acceptImpact ?? [],
     ...(evidence ? { evidence } : {}), ...(opts.now ? { now: opts.now } : {}),
   });

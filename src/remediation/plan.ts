@@ -14,6 +14,8 @@ import { applyActionToSnapshot, applyActionsToSnapshot, asEnabled, plannedPolicy
 import { computeImpact, evaluateCoverage, isLegacyBlock, type Evaluated } from './impact.js';
 import { runGuard } from './guard.js';
 import { adminScope, templateBody, TEMPLATE_NAMES } from './templates.js';
+import type { ReportOnlyIndex } from './report-only.js';
+import { mfaCapable } from './impact.js';
 import { ACTION_KINDS, type Because, type Impact, type Plan, type PlanAction, type PlanActionKind, type TemplateId } from './types.js';
 
 const USER_MFA_RULES = ['nonprivileged-user-mfa', 'directory-admin-mfa'];
@@ -112,6 +114,8 @@ export interface AssessOptions {
   acceptImpact?: readonly string[];
   /** The snapshot already evaluated (saves one evaluation). */
   before?: Evaluated;
+  /** Report-only results of the window's sign-ins (raw Graph signIns), for enableCaPolicy. */
+  reportOnly?: ReportOnlyIndex | undefined;
 }
 
 /**
@@ -133,8 +137,21 @@ export async function assessActions(snapshot: Snapshot, actions: PlanAction[], o
     if (enabled !== action) impact.ifEnabled = await one(enabled, 'ifEnabled');
     lastEvaluated = last;
     const next: PlanAction = { ...action, impact };
-    if (action.kind === 'enableCaPolicy' && impact.newlyRequiredNotMfaCapable.count > 0) {
-      next.withheld = `${impact.newlyRequiredNotMfaCapable.count} user(s) it would newly require MFA of are not MFA capable (register them first, e.g. a registrationCampaign)`;
+    if (action.kind === 'enableCaPolicy') {
+      const outcomes = opts.reportOnly?.get(norm(action.target));
+      if (opts.reportOnly) {
+        // The window's evidence: report-only failures / interruptions of users who are not MFA capable.
+        const blocked = [...(outcomes?.values() ?? [])].filter((o) => {
+          const u = before.model.userById.get(norm(o.userId));
+          return !u || mfaCapable(before.model, u) !== true;
+        });
+        if (blocked.length) {
+          next.withheld = `in the window it reported failures or interruptions for ${blocked.length} user(s) who are not MFA capable: ${blocked.slice(0, 10).map((o) => o.userPrincipalName ?? o.userId).join(', ')}${blocked.length > 10 ? ', …' : ''}`;
+        }
+      } else if (impact.newlyRequiredNotMfaCapable.count > 0) {
+        // Without report-only results, the engine's answer: who it would newly prompt, by registration.
+        next.withheld = `${impact.newlyRequiredNotMfaCapable.count} user(s) it would newly require MFA of are not MFA capable (register them first, e.g. a registrationCampaign); no report-only sign-in results were given`;
+      }
     }
     assessed.push(next);
   }
@@ -149,6 +166,7 @@ export async function assessActions(snapshot: Snapshot, actions: PlanAction[], o
 
 export interface BuildPlanOptions extends ProposeOptions {
   evidence?: SignInEvidence;
+  reportOnly?: ReportOnlyIndex;
   acceptImpact?: readonly string[];
   /** ISO time the plan is made (default now; tests fix it). */
   now?: string;
@@ -159,7 +177,7 @@ export async function buildPlan(snapshot: Snapshot, findings: Finding[], opts: B
   const before = evaluateCoverage(snapshot);
   const proposed = proposeActions(snapshot, findings, before, opts).map((a, i) => ({ id: `a${i + 1}`, ...a }) as PlanAction);
   const breakGlassAccounts = opts.config?.breakGlassAccounts ?? [];
-  const { actions, guard, after } = await assessActions(snapshot, proposed, { evidence: opts.evidence, breakGlassAccounts, acceptImpact: opts.acceptImpact ?? [], before });
+  const { actions, guard, after } = await assessActions(snapshot, proposed, { evidence: opts.evidence, breakGlassAccounts, acceptImpact: opts.acceptImpact ?? [], before, reportOnly: opts.reportOnly });
   const plan: Plan = {
     mfaguardPlan: 1, tenantId: snapshot.tenant.id, createdAt: opts.now ?? new Date().toISOString(), snapshotCollectedAt: snapshot.collectedAt,
     actions, guard,

@@ -7,6 +7,7 @@ import { buildPlan } from '../../src/remediation/plan.js';
 import { evaluateCoverage, computeImpact } from '../../src/remediation/impact.js';
 import { templateBody, REPORT_ONLY, PHISHING_RESISTANT_STRENGTH } from '../../src/remediation/templates.js';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
+import { indexReportOnlyResults } from '../../src/remediation/report-only.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { DEMO } from '../cli/run.js';
 import { ARM, GLOBAL_ADMIN, group, memberRef, policy, roleAssignment, snapshot, user } from '../helpers/snapshot-builder.js';
@@ -162,6 +163,22 @@ describe('buildPlan', () => {
     expect(enable.after).toEqual({ state: 'enabled' });
     expect(enable.impact!.newlyRequiredNotMfaCapable.userIds).toEqual([bob.id]);
     expect(enable.withheld).toMatch(/not MFA capable/);
+  });
+
+  it('with report-only sign-in results, enableCaPolicy is withheld exactly when users who are not MFA capable had reportOnlyFailure / reportOnlyInterrupted', async () => {
+    const { snap, bob, alice } = tenant();
+    const ro = policy('Everyone MFA (report-only)', { state: REPORT_ONLY });
+    const s = { ...snap, conditionalAccessPolicies: [ro] };
+    const { findings } = evaluateSnapshot(s);
+    const signIn = (u: { id: string; userPrincipalName?: string | null }, result: string) => ({
+      userId: u.id, userPrincipalName: u.userPrincipalName, appliedConditionalAccessPolicies: [{ id: ro.id.toUpperCase(), result }, { id: 'other', result: 'reportOnlyFailure' }],
+    });
+    const withBob = indexReportOnlyResults([signIn(alice, 'reportOnlyFailure'), signIn(bob, 'reportOnlyInterrupted')]);
+    const refused = (await buildPlan(s, findings, { only: ['enableCaPolicy'], reportOnly: withBob })).plan.actions[0]!;
+    expect(refused.withheld).toMatch(/not MFA capable: bob@contoso.com$/);
+    // Only an MFA-capable user failed in report-only: the evidence says enabling is safe.
+    const onlyAlice = indexReportOnlyResults([signIn(alice, 'reportOnlyFailure'), signIn(bob, 'reportOnlySuccess')]);
+    expect((await buildPlan(s, findings, { only: ['enableCaPolicy'], reportOnly: onlyAlice })).plan.actions[0]!.withheld).toBeUndefined();
   });
 
   it('on the demo tenant: a plan with every action explained', async () => {
