@@ -84,6 +84,24 @@ describe('mfaguard whatif', () => {
     expect(JSON.parse(r.stdout).actions.map((x: { file: string }) => x.file)).toEqual([a, b]);
   });
 
+  it('a block with successful window sign-ins exits 4 (block-impact-accepted) unless --accept-impact names it', async () => {
+    const nancy = { id: '31f31da7-789b-4db6-a953-faa885a63212', upn: 'nancy.davolio@northwindtraders.com' };
+    const signins = join(dir, 'signins.json');
+    writeFileSync(signins, JSON.stringify({ value: [1, 2, 3].map((i) => ({
+      id: `s${i}`, createdDateTime: `2026-10-0${i}T09:00:00Z`, userId: nancy.id, userPrincipalName: nancy.upn, appId: 'app-crm', appDisplayName: 'CRM',
+      status: { errorCode: 0 }, authenticationRequirement: 'singleFactorAuthentication', isInteractive: true, clientAppUsed: 'Browser', userType: 'member',
+    })) }));
+    const file = join(dir, 'block-nancy.json');
+    writeFileSync(file, JSON.stringify(policy({ displayName: 'Block Nancy', grantControls: { operator: 'OR', builtInControls: ['block'] },
+      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: [nancy.upn] } } })));
+    const refused = await mfaguard(['whatif', '--demo', '--policy', file, '--signins', signins]);
+    expect(refused.code, refused.stderr).toBe(4);
+    expect(refused.stderr).toMatch(/block-impact-accepted/);
+    expect(refused.stdout).toMatch(/blocked: 3 × CRM/);
+    const accepted = await mfaguard(['whatif', '--demo', '--policy', file, '--signins', signins, '--accept-impact', 'w1']);
+    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+  });
+
   it('a file that is not JSON is an input error naming it (exit 2)', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "displayName": ');
