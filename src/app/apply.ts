@@ -57,6 +57,34 @@ export interface RunOptions {
   now?: () => string;
   /** Test hook: called after each write, before its audit record (a crash here is a kill -9 between POST and audit). */
   afterWrite?: (action: PlanAction) => void;
+  /** Attempts per write on 429 / 5xx / no response (default 4), and the first back-off (default 1 s, doubling). */
+  writeAttempts?: number;
+  retryDelayMs?: number;
+}
+
+const transient = (err: unknown) => {
+  const status = (err as { status?: number }).status;
+  return status === undefined || status === 0 || status === 429 || status >= 500;
+};
+
+/**
+ * A write retried on 429 / 5xx / no response, like collection. The client itself repeats only writes
+ * that cannot apply twice; here every retry is safe: a PATCH sets the same values again, and before a
+ * POST is repeated `alreadyDone` looks for the policy by its marker (the first attempt may have
+ * created it before the response was lost).
+ */
+async function retried<T>(opts: RunOptions, write: () => Promise<T>, alreadyDone?: () => Promise<T | undefined>): Promise<T> {
+  const attempts = Math.max(1, opts.writeAttempts ?? 4);
+  for (let i = 1; ; i++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (i >= attempts || !transient(err)) throw err;
+      await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 1000) * 2 ** (i - 1)));
+      const done = await alreadyDone?.();
+      if (done !== undefined) return done;
+    }
+  }
 }
 
 export interface RunResult {
@@ -153,7 +181,10 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
               message: known ? 'already applied: the policy with this name and mfaguard marker exists' : 'adopted: created by an interrupted run (found by its name and mfaguard marker), not created again' });
             break;
           }
-          const res = await api.post(POLICIES, a.after);
+          const res = await retried(opts, () => api.post(POLICIES, a.after), async () => {
+            const found = await findCreated(api, a);
+            return found ? { json: found } : undefined;
+          });
           opts.afterWrite?.(a);
           const created = res.json as Record<string, unknown>;
           audit.write({ ...base(a), before: null, after: created, objectId: String(created.id), ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
@@ -169,7 +200,7 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
             audit.write({ ...base(a), before: live, after: a.after, objectId: a.target, result: 'drift', message: `policy ${a.target} changed since the plan (modifiedDateTime ${String(live.modifiedDateTime)}, plan had ${String(b?.modifiedDateTime)})` });
             return { runId, records: audit.records, completed: false };
           }
-          const res = await api.patch(`${POLICIES}/${encodeURIComponent(a.target)}`, a.after);
+          const res = await retried(opts, () => api.patch(`${POLICIES}/${encodeURIComponent(a.target)}`, a.after));
           opts.afterWrite?.(a);
           audit.write({ ...base(a), before: pick(live, keys), after: a.after, objectId: a.target, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
@@ -183,7 +214,7 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
             audit.write({ ...base(a), before: pick(live, ['perUserMfaState']), after: a.after, objectId: a.target, result: 'drift', message: `per-user MFA of ${a.target} is ${String(live.perUserMfaState)}, the plan saw ${String((a.before as Record<string, unknown>).perUserMfaState)}` });
             return { runId, records: audit.records, completed: false };
           }
-          const res = await api.patch(requirements(a.target), a.after);
+          const res = await retried(opts, () => api.patch(requirements(a.target), a.after));
           opts.afterWrite?.(a);
           audit.write({ ...base(a), before: pick(live, ['perUserMfaState']), after: a.after, objectId: a.target, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
@@ -191,7 +222,7 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
         case 'enableSecurityDefaults': {
           const live = (await api.get(SECURITY_DEFAULTS)).json as Record<string, unknown>;
           if (live.isEnabled === true) { audit.write({ ...base(a), before: { isEnabled: true }, after: { isEnabled: true }, result: 'unchanged', message: 'already applied' }); break; }
-          const res = await api.patch(SECURITY_DEFAULTS, { isEnabled: true });
+          const res = await retried(opts, () => api.patch(SECURITY_DEFAULTS, { isEnabled: true }));
           opts.afterWrite?.(a);
           audit.write({ ...base(a), before: { isEnabled: live.isEnabled }, after: { isEnabled: true }, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
@@ -200,7 +231,7 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
           // The snapshot does not hold this policy, so there is no plan-time `before` to drift from: the live value is recorded for rollback.
           const live = (await api.get(AUTH_METHODS_POLICY)).json as Record<string, unknown>;
           if (same(pick(live, ['registrationEnforcement']), pick(a.after, ['registrationEnforcement']))) { audit.write({ ...base(a), before: pick(live, ['registrationEnforcement']), after: a.after, result: 'unchanged', message: 'already applied' }); break; }
-          const res = await api.patch(AUTH_METHODS_POLICY, a.after);
+          const res = await retried(opts, () => api.patch(AUTH_METHODS_POLICY, a.after));
           opts.afterWrite?.(a);
           audit.write({ ...base(a), before: pick(live, ['registrationEnforcement']), after: a.after, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
@@ -249,7 +280,16 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
             audit.write({ ...base, before: live, after: null, objectId: r.objectId!, result: 'drift', message: `policy ${r.objectId} was modified after it was created (${String(live.modifiedDateTime)})` });
             return { runId: rbId, records: audit.records, completed: false };
           }
-          const res = await api.delete(path);
+          const res = await retried(opts, () => api.delete(path), async () => {
+            // A DELETE whose response was lost may have deleted it: 404 now means done.
+            try {
+              await api.get(path);
+              return undefined;
+            } catch (err) {
+              if ((err as { status?: number }).status === 404) return { json: null };
+              throw err;
+            }
+          });
           audit.write({ ...base, before: live, after: null, objectId: r.objectId!, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
@@ -262,7 +302,7 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
             audit.write({ ...base, before: live, after: r.before, objectId: r.target, result: 'drift', message: `policy ${r.target} changed after the run` });
             return { runId: rbId, records: audit.records, completed: false };
           }
-          const res = await api.patch(path, r.before);
+          const res = await retried(opts, () => api.patch(path, r.before));
           audit.write({ ...base, before: pick(live, keys), after: r.before, objectId: r.target, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
@@ -273,7 +313,7 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
             audit.write({ ...base, before: pick(live, ['perUserMfaState']), after: r.before, objectId: r.target, result: 'drift', message: `per-user MFA of ${r.target} changed after the run` });
             return { runId: rbId, records: audit.records, completed: false };
           }
-          const res = await api.patch(requirements(r.target), r.before);
+          const res = await retried(opts, () => api.patch(requirements(r.target), r.before));
           audit.write({ ...base, before: pick(live, ['perUserMfaState']), after: r.before, objectId: r.target, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
@@ -283,7 +323,7 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
             audit.write({ ...base, before: pick(live, ['registrationEnforcement']), after: r.before, result: 'drift', message: 'the registration campaign changed after the run' });
             return { runId: rbId, records: audit.records, completed: false };
           }
-          const res = await api.patch(AUTH_METHODS_POLICY, r.before);
+          const res = await retried(opts, () => api.patch(AUTH_METHODS_POLICY, r.before));
           audit.write({ ...base, before: pick(live, ['registrationEnforcement']), after: r.before, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }
@@ -293,7 +333,7 @@ export async function rollbackRun(runId: string, opts: RunOptions): Promise<RunR
             audit.write({ ...base, before: { isEnabled: live.isEnabled }, after: r.before, result: 'drift', message: 'security defaults were turned off after the run' });
             return { runId: rbId, records: audit.records, completed: false };
           }
-          const res = await api.patch(SECURITY_DEFAULTS, r.before);
+          const res = await retried(opts, () => api.patch(SECURITY_DEFAULTS, r.before));
           audit.write({ ...base, before: { isEnabled: true }, after: r.before, ...(res.requestId ? { requestId: res.requestId } : {}), result: 'applied' });
           break;
         }

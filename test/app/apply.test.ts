@@ -28,13 +28,13 @@ beforeEach(async () => {
 });
 afterEach(async () => { await emu.close(); });
 
-/** The Graph writer over the emulator; `failOn(n)` makes the n-th write fail like a 500 that was not retried. */
-function writer(opts: { failWrite?: number; loseResponseOf?: number } = {}): GraphWriter & { writes: number } {
+/** The Graph writer over the emulator; `failWrites` makes those writes (1-based) fail with a 500; `loseResponseOf` applies a write and loses its response. */
+function writer(opts: { failWrites?: number[]; loseResponseOf?: number } = {}): GraphWriter & { writes: number } {
   let writes = 0;
   const go = async (method: string, path: string, body?: unknown) => {
     const isWrite = method !== 'GET';
     if (isWrite) writes++;
-    if (isWrite && writes === opts.failWrite) throw Object.assign(new Error('injected fault'), { status: 500, code: 'InternalServerError' });
+    if (isWrite && opts.failWrites?.includes(writes)) throw Object.assign(new Error('injected fault'), { status: 500, code: 'InternalServerError' });
     const r = await call(emu, path, { method, ...(body !== undefined ? { body } : {}) });
     if (isWrite && writes === opts.loseResponseOf) throw Object.assign(new Error('connection reset after the request was sent'), { status: 0, code: 'ECONNRESET' });
     if (r.status >= 300) throw Object.assign(new Error(r.body?.error?.message ?? r.text), { status: r.status, code: r.body?.error?.code, requestId: r.headers.get('request-id') ?? undefined });
@@ -58,7 +58,7 @@ async function demoPlan(only?: string[]): Promise<Plan> {
   const { findings } = evaluateSnapshot(demo);
   return (await buildPlan(demo, findings, { config: { breakGlassAccounts: BG }, ...(only ? { only: only as never } : {}) })).plan;
 }
-const opts = (api: GraphWriter) => ({ api, tenantId: demo.tenant.id, operator: 'admin@northwindtraders.com', stateDir });
+const opts = (api: GraphWriter, extra: { writeAttempts?: number } = {}) => ({ api, tenantId: demo.tenant.id, operator: 'admin@northwindtraders.com', stateDir, retryDelayMs: 5, ...extra });
 const canon = (ps: ConditionalAccessPolicy[]) => JSON.stringify([...ps].sort((a, b) => a.id.localeCompare(b.id)));
 
 describe('apply and rollback on the emulator', () => {
@@ -119,10 +119,21 @@ describe('apply and rollback on the emulator', () => {
     expect(unknown.status).toBe(400);
   });
 
-  it('a fault at action k stops the run there; rollback restores exactly', async () => {
+  it('a transient fault at action k is retried: the run completes without a duplicate', async () => {
     const before = await livePolicies();
     const plan = await demoPlan(['createCaPolicy']);
-    const run = await applyPlan(plan, opts(writer({ failWrite: 3 })));
+    const run = await applyPlan(plan, opts(writer({ failWrites: [2] })));
+    expect(run.completed).toBe(true);
+    const after = await livePolicies();
+    expect(after.length).toBe(before.length + plan.actions.length);
+    await rollbackRun(run.runId, opts(writer({ failWrites: [1] })));
+    expect(canon(await livePolicies())).toBe(canon(before));
+  });
+
+  it('a fault at action k that outlasts the retries stops the run there; rollback restores exactly', async () => {
+    const before = await livePolicies();
+    const plan = await demoPlan(['createCaPolicy']);
+    const run = await applyPlan(plan, opts(writer({ failWrites: [3, 4, 5, 6] })));
     expect(run.completed).toBe(false);
     expect(run.records.map((r) => r.result)).toEqual(['applied', 'applied', 'failed']);
     expect((await livePolicies()).length).toBe(before.length + 2);
@@ -131,10 +142,18 @@ describe('apply and rollback on the emulator', () => {
     expect(canon(await livePolicies())).toBe(canon(before));
   });
 
+  it('a lost response is retried by looking for the policy first: no duplicate in the same run', async () => {
+    const before = await livePolicies();
+    const plan = await demoPlan(['createCaPolicy']);
+    const run = await applyPlan(plan, opts(writer({ loseResponseOf: 2 })));
+    expect(run.records.map((r) => r.result)).toEqual(plan.actions.map(() => 'applied'));
+    expect((await livePolicies()).length).toBe(before.length + plan.actions.length);
+  });
+
   it('a run that dies between a POST and its audit record: apply again creates no duplicate; its rollback removes the policy', async () => {
     const before = await livePolicies();
     const plan = await demoPlan(['createCaPolicy']);
-    const first = await applyPlan(plan, opts(writer({ loseResponseOf: 2 })));
+    const first = await applyPlan(plan, opts(writer({ loseResponseOf: 2 }), { writeAttempts: 1 }));
     expect(first.records.map((r) => r.result)).toEqual(['applied', 'failed']);
     const second = await applyPlan(plan, opts(writer()));
     expect(second.records.map((r) => r.result)).toEqual(['unchanged', 'applied', ...plan.actions.slice(2).map(() => 'applied')]);

@@ -123,8 +123,8 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     }
   }, 120_000);
 
-  it('a write fault injected by the emulator at action 2 stops the run there (exit 1); rollback restores exactly', async () => {
-    const faulty = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', failWrites: [2] });
+  it('a write fault injected by the emulator at action 2 that outlasts the retries stops the run there (exit 1); rollback restores exactly', async () => {
+    const faulty = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', failWrites: [2, 3, 4, 5] }); // every attempt at action 2 (apply retries a write 4 times)
     try {
       const ca = join(dir, 'faulty-ca.pem');
       writeFileSync(ca, faulty.ca!);
