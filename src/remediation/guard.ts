@@ -5,7 +5,7 @@
  * only coverage deltas, so an account already covered elsewhere still cannot be added to a new policy.
  */
 import type { ConditionalAccessPolicy, GraphUser } from '../snapshot/types.js';
-import { norm, type DirectoryModel } from '../snapshot/model.js';
+import { norm } from '../snapshot/model.js';
 import { matchAssignment } from '../coverage/assignment.js';
 import { breakGlassMatcher } from '../snapshot/break-glass.js';
 import { TARGETS } from '../vocabulary.js';
@@ -137,4 +137,3 @@ export function runGuard(input: GuardInput): GuardResult {
   return { passed: checks.every((c) => c.passed), checks };
 }
 
-export type { DirectoryModel };

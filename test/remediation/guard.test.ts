@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { whatIf, type WhatIfOptions } from '../../src/remediation/whatif.js';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
-import type { ConditionalAccessPolicy, Snapshot } from '../../src/snapshot/types.js';
+import type { Snapshot } from '../../src/snapshot/types.js';
 import { GLOBAL_ADMIN, group, memberRef, policy, roleAssignment, snapshot, user } from '../helpers/snapshot-builder.js';
 
 function tenant() {
@@ -155,4 +155,3 @@ describe('block-impact-accepted', () => {
   });
 });
 
-void (null as unknown as ConditionalAccessPolicy);

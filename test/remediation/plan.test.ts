@@ -10,7 +10,7 @@ import { MemorySignInEvidence } from '../../src/evidence/memory.js';
 import { indexReportOnlyResults } from '../../src/remediation/report-only.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 import { DEMO } from '../cli/run.js';
-import { ARM, GLOBAL_ADMIN, group, memberRef, policy, roleAssignment, snapshot, user } from '../helpers/snapshot-builder.js';
+import { ARM, GLOBAL_ADMIN, policy, roleAssignment, snapshot, user } from '../helpers/snapshot-builder.js';
 
 function tenant() {
   const alice = user('alice@contoso.com');
@@ -190,4 +190,3 @@ describe('buildPlan', () => {
   });
 });
 
-void group; void memberRef;
