@@ -73,3 +73,23 @@ folder.describe('whatif over real-world CA policy files on the demo tenant', () 
     }
   });
 });
+
+const samples = sharedFolder('graph-samples');
+samples.describe('whatif over Microsoft\'s conditionalAccessPolicy samples', () => {
+  it('a list response ({ "value": [...] }) is one action per policy; ids that match no policy are new policies, with a warning', async () => {
+    const file = 'conditionalAccessPolicy.list.v1.json';
+    const bytes = readFileSync(join(samples.dir, file));
+    const doc = JSON.parse(decodeText(bytes)) as { value: { id: string }[] };
+    const result = await whatIf(demo, [{ file, bytes }], { breakGlassAccounts: ['breakglass1@northwindtraders.com'] });
+    expect(result.actions).toHaveLength(doc.value.length);
+    expect(result.actions.every((a) => a.kind === 'createCaPolicy')).toBe(true);
+    expect(result.warnings.filter((w) => /matches no policy in the tenant/.test(w))).toHaveLength(doc.value.length);
+    expect(result.warnings.every((w) => w.startsWith(`${file}: value[`))).toBe(true);
+  });
+  it('the create request sample evaluates, and its unknown group is a warning naming the key', async () => {
+    const file = 'conditionalAccessPolicy.create-exo-mfa.request.v1.json';
+    const result = await whatIf(demo, [{ file, bytes: readFileSync(join(samples.dir, file)) }]);
+    expect(result.actions[0]!.kind).toBe('createCaPolicy');
+    expect(result.warnings).toEqual([expect.stringMatching(/^conditionalAccessPolicy\.create-exo-mfa\.request\.v1\.json: conditions\.users\.includeGroups\[0\]: group .* is not in the tenant/)]);
+  });
+});
