@@ -28,6 +28,7 @@ import { TenantState, WriteError, type Obj } from './tenant-state.js';
 import { deltaHandler } from './delta.js';
 import type { DenySpec, EmuRequest, EmuResponse, Family, WriteRecord } from './types.js';
 import { clone, graphError, JSON_ODATA } from './util.js';
+import { defaultAuthenticationMethodsPolicy, patchAuthenticationMethodsPolicy, type WriteFaults } from './writes.js';
 
 /** What the emulator's request handlers share (tenant state, identity, limits, stats, faults). */
 export interface HandlerCtx {
@@ -42,6 +43,8 @@ export interface HandlerCtx {
 
 export interface GraphCtx extends HandlerCtx {
   userListPerUserMfaState: 'yes' | 'omit' | 'error';
+  /** Injected write failures (writes.ts). */
+  writeFaults?: WriteFaults;
 }
 
 type Version = 'v1.0' | 'beta';
@@ -355,6 +358,11 @@ function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; b
     writeLog(ctx, req, res, { error: 'empty payload' });
     return res;
   }
+  if (ctx.writeFaults?.next()) {
+    const res = graphError(req, 500, 'InternalServerError', 'The service failed to process the request (injected write fault).');
+    writeLog(ctx, req, res, { error: 'injected write fault' });
+    return res;
+  }
   try {
     const { res, before, after } = fn();
     writeLog(ctx, req, res, { before, after });
@@ -367,6 +375,13 @@ function doWrite(req: EmuRequest, ctx: GraphCtx, fn: () => { res: EmuResponse; b
     }
     throw e;
   }
+}
+
+const AUTH_METHODS_POLICY = new WeakMap<object, Obj>();
+function authMethodsPolicy(ctx: GraphCtx): Obj {
+  let p = AUTH_METHODS_POLICY.get(ctx.state);
+  if (!p) AUTH_METHODS_POLICY.set(ctx.state, (p = defaultAuthenticationMethodsPolicy()));
+  return p;
 }
 
 /** `GET /{collection}/$count`: a plain-text number, only with `ConsistencyLevel: eventual` (like Graph). */
@@ -616,6 +631,17 @@ const ROUTES: RouteDef[] = [
           const r = ctx.state.patchSecurityDefaults(req.body);
           return { res: { status: 204, headers: {} }, ...r };
         }),
+    },
+  },
+  {
+    // Remediation's registration campaign (writes.ts). Kept per tenant state object, created on first use.
+    pattern: ['policies', 'authenticationMethodsPolicy'],
+    key: 'securityDefaults',
+    read: PERMS.policy,
+    write: ['Policy.ReadWrite.AuthenticationMethod'],
+    methods: {
+      GET: (req, _p, ctx, v) => entity(req, v, 'policies/authenticationMethodsPolicy', authMethodsPolicy(ctx)),
+      PATCH: (req, _p, ctx) => doWrite(req, ctx, () => ({ res: { status: 204, headers: {} }, ...patchAuthenticationMethodsPolicy(authMethodsPolicy(ctx), req.body) })),
     },
   },
   {

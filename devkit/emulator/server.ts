@@ -15,6 +15,7 @@ import { dispatchArm, type ArmCtx } from './arm.js';
 import { handleBatch } from './batch.js';
 import { Faults } from './faults.js';
 import { dispatchGraph, isGraphVersion, throttled429, type GraphCtx } from './graph.js';
+import { WriteFaults } from './writes.js';
 import { ALL_ROLES, DEFAULT_CLIENT, Identity, LOG_ANALYTICS_AUDIENCE } from './identity.js';
 import { graphFamily, Limiter } from './limits.js';
 import { LogAnalyticsEmulator } from './log-analytics.js';
@@ -119,7 +120,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Faults(options.faults);
   const deny = new Map<string, DenySpec>(Object.entries(options.deny ?? {}));
   const pageSizes = options.pageSizes ?? {};
-  const graphCtx: GraphCtx = { state, identity, limiter, stats, faults, deny, pageSizes, userListPerUserMfaState: options.userListPerUserMfaState ?? 'yes' };
+  const graphCtx: GraphCtx = { state, identity, limiter, stats, faults, deny, pageSizes, userListPerUserMfaState: options.userListPerUserMfaState ?? 'yes',
+    ...(options.failWrites?.length ? { writeFaults: new WriteFaults(new Set(options.failWrites)) } : {}) };
   const armCtx: ArmCtx = { state, identity, limiter, stats, faults, deny, pageSizes };
   const logAnalytics = new LogAnalyticsEmulator(identity, () => state.signIns, options.logAnalytics);
   const latency = Math.max(0, options.latencyMs ?? 0);

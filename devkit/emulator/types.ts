@@ -55,6 +55,11 @@ export interface EmulatorOptions {
   /** Loopback only: 127.0.0.1 (default), another 127.x address, ::1 or localhost. */
   host?: string;
   faults?: FaultOptions;
+  /**
+   * Remediation tests: the n-th Graph write (POST/PATCH/DELETE, 1-based, counted from start) answers
+   * 500 InternalServerError without changing anything: a fault injected at action k of a run.
+   */
+  failWrites?: number[];
   /** `graph` (default): Graph's and ARM's published limits; `none`: never throttle. */
   limits?: 'graph' | 'none' | LimitsOptions;
   /** Serve HTTPS (self-signed certificate made at start). The same port also answers plain HTTP. */

@@ -11,13 +11,19 @@ import { historyCommand } from './history.js';
 import { diffCommand } from './diff.js';
 import { trendsCommand } from './trends.js';
 import { signinsCommand } from './signins.js';
+import { planCommand } from './plan.js';
+import { whatifCommand } from './whatif.js';
+import { applyCommand, rollbackCommand, runsCommand } from './apply.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
 import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js';
 
 /** Every command, in the order `mfaguard help` lists them. */
-export const COMMANDS: readonly Command[] = [scanCommand, collectCommand, signinsCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand];
+export const COMMANDS: readonly Command[] = [
+  scanCommand, collectCommand, signinsCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand,
+  planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand,
+];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
 const HELP = `mfaguard — find and close MFA gaps in Microsoft Entra ID and Azure
@@ -31,7 +37,8 @@ Formats: ${FORMATS.map((f) => f.name).join(', ')} (--format may be repeated, eac
 Run ${COMMANDS.slice(0, -1).map(quoteHelp).join(', ')} or ${quoteHelp(COMMANDS.at(-1)!)} for details.
 
 Exit codes: 0 ok, 1 --fail-on gate failed (or a required collection could not be read), 2 usage or
-input error (also an output that cannot be written), 3 internal error (please report it).`;
+input error (also an output that cannot be written), 3 internal error (please report it), 4 a
+remediation lock-out guard check failed (plan, whatif).`;
 
 /** `--log-format json` anywhere on the command line: fatal errors are then JSON lines too. */
 const wantsJsonLog = (argv: readonly string[]) =>

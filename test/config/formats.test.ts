@@ -125,7 +125,7 @@ describe('--fail-on never counts exempt', () => {
     expect(gateResult(onlyExempt, 'low')).toEqual({ failed: false, reasons: [] });
     // and the full report's unhealthy count excludes them
     const failing = gateResult(report, 'high');
-    const unhealthyHigh = report.findings.filter((f) => f.status === 'unhealthy' && (f.severity === 'high' || f.severity === 'critical')).length;
+    const unhealthyHigh = report.findings.filter((f) => f.status === 'unhealthy' && f.severity === 'high').length;
     expect(report.findings.some((f) => f.status === 'exempt' && f.severity === 'high')).toBe(true);
     expect(failing.reasons[0]).toMatch(new RegExp(`^${unhealthyHigh} unhealthy findings at or above high`));
   });
