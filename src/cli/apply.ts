@@ -20,7 +20,10 @@ const SESSION_HELP = `  --tenant T            tenant id or domain; the plan must
                         MFAGUARD_STATE_DIR, else .mfaguard in the working directory)
   --audit-log FILE      also append every audit record to FILE (JSON lines, for a SIEM)`;
 
-const { resume: _r, skip: _s, 'auth-methods-for': _a, 'log-format': _l, verbose: _v, quiet: _q, ...SESSION_FLAGS } = COLLECT_ARG_OPTIONS;
+// the sign-in flags of collection, without what only a collection run means (resume, incremental, …)
+const {
+  resume: _r, skip: _s, 'auth-methods-for': _a, 'log-format': _l, verbose: _v, quiet: _q, incremental: _i, previous: _p, 'registration-max-age': _m, state: _st, ...SESSION_FLAGS
+} = COLLECT_ARG_OPTIONS;
 const RUN_OPTIONS = {
   ...SESSION_FLAGS, yes: { type: 'boolean' }, 'state-dir': { type: 'string' }, 'audit-log': { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];

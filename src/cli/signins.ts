@@ -57,6 +57,9 @@ export const SIGNINS_SUBCOMMANDS: readonly Command[] = [signinsImportCommand];
 async function runSignInsCommand(argv: string[]): Promise<number> {
   const sub = SIGNINS_SUBCOMMANDS.find((c) => c.name === argv[0]);
   if (sub) return sub.run(argv.slice(1));
+  if (argv[0] !== undefined && !argv[0].startsWith('-')) {
+    throw new UsageError(`unknown "signins" subcommand ${JSON.stringify(argv[0])} (subcommands: ${SIGNINS_SUBCOMMANDS.map((c) => c.name).join(', ')}; without one: the workbook pivots)`);
+  }
   const { values } = parseArgs({ args: argv, options: SIGNINS_OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(SIGNINS_HELP + '\n');

@@ -34,8 +34,11 @@ ${CONFIG_OPTIONS_HELP}
   --accept-impact ID    let action ID block sign-ins seen in the window; repeat for each
   --format FMT          ${REVIEW_FORMATS.join(', ')} (default table)`;
 
+// a live read (--tenant) takes collection's flags, but not incremental collection's
+const { incremental: _i, previous: _p, 'registration-max-age': _m, state: _st, ...LIVE_READ_OPTIONS } = COLLECT_ARG_OPTIONS;
+
 export const REMEDIATION_INPUT_OPTIONS = {
-  ...COLLECT_ARG_OPTIONS,
+  ...LIVE_READ_OPTIONS,
   ...CONFIG_ARG_OPTIONS,
   snapshot: { type: 'string' }, demo: { type: 'boolean' }, 'break-glass': { type: 'string', multiple: true },
   signins: { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
