@@ -8,6 +8,7 @@
  * Only structure is scanned here (strings are skipped with indexOf); each record is then parsed by
  * JSON.parse, which validates it. Text between records may only be whitespace and commas.
  */
+import { jsonErrorOffset } from '../snapshot/load.js';
 import { InputError } from '../errors.js';
 
 const LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, QUOTE = 0x22, NL = 0x0a, COMMA = 0x2c;
@@ -163,36 +164,6 @@ export class JsonRecordSplitter {
       throw new InputError('not valid JSON: the input ends inside ' + (this.inString ? 'a string' : this.stack.at(-1) === LBRACE ? 'an object' : 'an array') + '; the file may be truncated', this.file, this.line);
     }
   }
-}
-
-/**
- * Where in `text` JSON.parse gave up: V8 says "at position N" for most errors (Node 20 not for every
- * "Unexpected token"), so otherwise find the shortest prefix that fails for a reason other than its end.
- */
-export function jsonErrorOffset(text: string, message: string): number {
-  const pos = /position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  const END = /Unexpected end of JSON input/;
-  if (END.test(message)) return text.length;
-  const failsBefore = (n: number): boolean => {
-    try {
-      JSON.parse(text.slice(0, n));
-      return false;
-    } catch (err) {
-      const m = (err as Error).message;
-      if (END.test(m)) return false;
-      const p = /position (\d+)/.exec(m);
-      return !p || Number(p[1]) < n;
-    }
-  };
-  let lo = 0;
-  let hi = text.length;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (failsBefore(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi - 1;
 }
 
 /** JSON.parse of one record, a failure named by file, line and column (the record's start plus the offset inside it). */

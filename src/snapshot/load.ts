@@ -51,7 +51,7 @@ const END_OF_INPUT = /Unexpected end of JSON input/;
  * Where JSON.parse gave up. V8 says "at position N" for most errors but not for "Unexpected token"
  * (Node 20), so then find the shortest prefix that fails for a reason other than running out of input.
  */
-function errorOffset(text: string, msg: string): number {
+export function jsonErrorOffset(text: string, msg: string): number {
   const pos = /position (\d+)/.exec(msg);
   if (pos) return Number(pos[1]);
   if (END_OF_INPUT.test(msg)) return text.length;
@@ -82,7 +82,7 @@ function parseJson(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const line = text.slice(0, errorOffset(text, msg)).split('\n').length;
+    const line = text.slice(0, jsonErrorOffset(text, msg)).split('\n').length;
     const shown = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/\s*\n\s*/g, ' ');
     throw new InputError(`not valid JSON (${shown})`, file, line);
   }
