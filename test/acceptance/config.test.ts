@@ -254,6 +254,10 @@ describe('spec/config.md semantics, through scan --snapshot F --config C --as-of
     const table = await scan(['--snapshot', snap, '--config', cfg, '--as-of', AS_OF, '--no-state']);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('nobody@fabrikam.example');
+    // the table's header also lists the exemptions expiring within 14 days
+    const header = table.stdout.slice(0, table.stdout.indexOf('nobody@fabrikam.example') + 200);
+    expect(header).toContain('gina@fabrikam.example');
+    expect(header).not.toContain('hank@fabrikam.example');
   });
 
   it('break-glass: "exempt with category breakGlass when the only gap is a CA exclusion"; only declared accounts count', () => {
@@ -400,5 +404,112 @@ exemptions:
     expect(r.stderr).not.toMatch(/\n\s+at /); // never a stack trace
     expect(await readdir(outDir)).toEqual([]);
     expect(existsSync(state)).toBe(false); // no scan recorded either
+  });
+});
+
+describe('edges the contract implies', () => {
+  // carol: Owner inside SUB1 (scope written in other letter case) plus Reader on SUB2 (another tier);
+  // ivan: Owner on a subscription whose id merely starts with SUB1's; bg1 by UPN in other letter case
+  const ivan = user('ivan');
+  const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+  let r: Report;
+  let atTen: Report;
+  beforeAll(async () => {
+    const t = tenant();
+    const reader = owner(U.carol, SUB2);
+    reader.properties.roleDefinitionId = `/providers/Microsoft.Authorization/roleDefinitions/${READER}`;
+    const sibling = owner(ivan, `${SUB1}0`);
+    const edge = {
+      ...t,
+      users: [...t.users, ivan],
+      azureRoleAssignments: [owner(U.carol, `${SUB1.toUpperCase()}/resourceGroups/RG-App`), reader, sibling],
+      conditionalAccessPolicies: [{ ...baseline, conditions: { ...baseline.conditions, users: { ...baseline.conditions.users, excludeUsers: [U.carol.id, ivan.id] } } }],
+      authenticationMethods: {
+        [U.bg1.id]: [password, { '@odata.type': '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod', id: id('0f0f0f0f'), displayName: 'PAW', createdDateTime: '2024-01-01T00:00:00Z', keyStrength: 'normal' }],
+        [U.bg2.id]: [password, { '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod', id: id('0f0f0f0f'), displayName: 'Phone', createdDateTime: '2024-01-01T00:00:00Z' }],
+      },
+    };
+    const file = join(dir, 'edges.json');
+    await writeFile(file, JSON.stringify(edge));
+    const conf = join(dir, 'edges.yaml');
+    await writeFile(conf, `mfaguardConfig: 1
+breakGlassAccounts: [BG1@Fabrikam.Example, ${U.bg2.id.toUpperCase()}]
+exemptions:
+  - rules: azure-owner-mfa
+    resource: Carol@Fabrikam.Example
+    scope: ${SUB1}
+    reason: carol
+    expires: 2027-03-10T12:00:00+02:00
+  - rules: azure-owner-mfa
+    resource: ivan@fabrikam.example
+    scope: ${SUB1}
+    reason: ivan
+    expires: 2030-01-01
+  - rules: nonprivileged-user-mfa
+    group: 06060606-0000-4000-8000-999999999999
+    reason: a group that was deleted
+    expires: 2030-01-01
+`);
+    r = await json(['--snapshot', file, '--config', conf, '--as-of', '2027-03-10T09:59:59Z']);
+    atTen = await json(['--snapshot', file, '--config', conf, '--as-of', '2027-03-10T10:00:00Z']);
+  }, 60_000);
+
+  it('ARM scopes compare without letter case, and only the tier the rule is about counts', () => {
+    expect(find(r, 'azure-owner-mfa', U.carol)?.status).toBe('exempt');
+  });
+
+  it('a scope is a path: a sibling subscription whose id starts with the same characters is not below it', () => {
+    expect(find(r, 'azure-owner-mfa', ivan)?.status).toBe('unhealthy');
+  });
+
+  it('a date-time with an offset is converted to UTC (12:00+02:00 = 10:00Z)', () => {
+    expect(find(r, 'azure-owner-mfa', U.carol)?.status).toBe('exempt'); // 09:59:59Z
+    expect(find(atTen, 'azure-owner-mfa', U.carol)?.status).toBe('unhealthy'); // 10:00Z
+    expect(atTen.exemptions!.expired.map((e) => [e.resource, e.expires])).toEqual([['Carol@Fabrikam.Example', '2027-03-10T10:00:00.000Z']]);
+  });
+
+  it('UPNs and object ids match without letter case (break-glass accounts and resources)', () => {
+    expect(find(r, 'directory-admin-mfa', U.bg1)?.evidence.exemption).toMatchObject({ category: 'breakGlass' });
+    expect(find(r, 'directory-admin-mfa', U.bg2)?.evidence.exemption).toMatchObject({ category: 'breakGlass' });
+  });
+
+  it('Windows Hello for Business is phishing-resistant; the Authenticator app is not', () => {
+    const bg = (u: { id: string }) => r.findings.find((f) => f.ruleId === 'breakglass-phishing-resistant' && f.resourceId === u.id)?.status;
+    expect(bg(U.bg1)).toBe('healthy');
+    expect(bg(U.bg2)).toBe('unhealthy');
+  });
+
+  it('an exemption naming a group that is not in the snapshot is an unmatched warning', () => {
+    expect(r.exemptions!.unmatched.map((e) => e.group)).toEqual(['06060606-0000-4000-8000-999999999999']);
+  });
+});
+
+describe('"Healthy, unknown and notApplicable findings are never changed by an exemption"', () => {
+  it('an unknown (registration report not collected) and a not-applicable (disabled account) finding stay as they are', async () => {
+    const t: Record<string, unknown> = { ...tenant() };
+    delete t.userRegistrationDetails;
+    const file = join(dir, 'no-registration.json');
+    await writeFile(file, JSON.stringify(t));
+    const conf = join(dir, 'everything.yaml');
+    await writeFile(conf, `mfaguardConfig: 1
+exemptions:
+  - rules: "*"
+    resource: alice@fabrikam.example
+    reason: all of alice
+    expires: 2030-01-01
+  - rules: "*"
+    resource: bgoff@fabrikam.example
+    reason: all of bgoff
+    expires: 2030-01-01
+`);
+    const plain = await json(['--snapshot', file, '--no-config']);
+    const r = await json(['--snapshot', file, '--config', conf, '--as-of', AS_OF]);
+    const unknown = find(plain, 'mfa-registration', U.alice);
+    expect(unknown?.status).toBe('unknown');
+    expect(find(r, 'mfa-registration', U.alice)?.status).toBe('unknown');
+    const na = plain.findings.filter((f) => f.resourceId === U.bgoff.id && f.status === 'notApplicable');
+    expect(na.length).toBeGreaterThan(0);
+    for (const f of na) expect(find(r, f.ruleId, U.bgoff)?.status).toBe('notApplicable');
+    expect(find(r, 'nonprivileged-user-mfa', U.alice)?.status).toBe('exempt'); // the unhealthy one does change
   });
 });
