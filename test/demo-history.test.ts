@@ -34,6 +34,10 @@ describe('mfaguard demo → demo --later → history → diff → trends', () =>
     expect(later.code, later.stderr).toBe(0);
     expect(later.stderr).toMatch(/recorded as scan 2/);
     laterReport = JSON.parse(await readFile(join(dir, 'later.json'), 'utf8')) as typeof laterReport;
+    // collected live from the emulator serving the changed tenant (the bundled file would say 2026-11-08)
+    expect(later.stderr).not.toMatch(/not part of this installation/);
+    expect(laterReport.snapshotCollectedAt).not.toBe('2026-11-08T08:00:00Z');
+    expect(laterReport.findings.some((f) => f.resource?.name?.startsWith('adm-tkhan@') || JSON.stringify(f).includes('adm-tkhan@'))).toBe(true);
 
     const history = await mfaguard(['history', '--format', 'json'], env);
     expect(history.code, history.stderr).toBe(0);
