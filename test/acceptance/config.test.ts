@@ -513,3 +513,30 @@ exemptions:
     expect(find(r, 'nonprivileged-user-mfa', U.alice)?.status).toBe('exempt'); // the unhealthy one does change
   });
 });
+
+describe('break-glass accounts across the rules spec/config.md names', () => {
+  it('"directory-admin-mfa, nonprivileged-user-mfa and the azure-*-mfa rules report exempt with category breakGlass"', async () => {
+    const bg3 = user('bg3'); // no directory role: in nonprivileged-user-mfa's scope
+    const t = tenant();
+    const withAzure = {
+      ...t,
+      users: [...t.users, bg3],
+      groupMembers: { ...t.groupMembers, [G.bg.id]: [...t.groupMembers[G.bg.id]!, ref(bg3)] },
+      azureRoleAssignments: [...t.azureRoleAssignments, owner(U.bg1, SUB2)],
+      authenticationMethods: { ...t.authenticationMethods, [bg3.id]: [password] },
+    };
+    const file = join(dir, 'bg-azure.json');
+    await writeFile(file, JSON.stringify(withAzure));
+    const conf = join(dir, 'bg.yaml');
+    await writeFile(conf, `mfaguardConfig: 1\nbreakGlassAccounts: [bg1@fabrikam.example, bg3@fabrikam.example]\n`);
+    const plain = await json(['--snapshot', file, '--no-config']);
+    expect(find(plain, 'azure-owner-mfa', U.bg1)?.status).toBe('unhealthy');
+    expect(find(plain, 'nonprivileged-user-mfa', bg3)?.status).toBe('unhealthy');
+    const r = await json(['--snapshot', file, '--config', conf, '--as-of', AS_OF]);
+    for (const [rule, u] of [['azure-owner-mfa', U.bg1], ['directory-admin-mfa', U.bg1], ['nonprivileged-user-mfa', bg3]] as const) {
+      const f = find(r, rule, u);
+      expect(f?.status, `${rule} ${u.userPrincipalName}`).toBe('exempt');
+      expect(f?.evidence.exemption).toMatchObject({ category: 'breakGlass' });
+    }
+  });
+});
