@@ -81,6 +81,14 @@ describe('mfaguard demo → demo --later → history → diff → trends', () =>
     expect(points.map((p) => p.counts.unhealthy)).toEqual([1, 2]);
   });
 
+  it('a week after that the new exemption has expired: --as-of 2026-11-16 and diff says so', async () => {
+    const after = await mfaguard(['demo', '--later', '--as-of', '2026-11-16', '--quiet', '--format', 'json', '--output', join(dir, 'after.json')], env);
+    expect(after.code, after.stderr).toBe(0);
+    const diff = await mfaguard(['diff', '--format', 'json'], env);
+    const changes = (JSON.parse(diff.stdout) as { changes: Change[] }).changes;
+    expect(changes.map((c) => `${c.kind} ${c.ruleId} ${c.resourceName.split('@')[0]}`)).toEqual(['exemptionExpired nonprivileged-user-mfa giovanni.rovelli']);
+  }, 60_000);
+
   it('without the emulator (an installed package) the later state is the bundled change applied offline, with the same findings', async () => {
     const offline = await runDemo({ later: true, emulator: async () => undefined, state: false });
     expect(offline.live).toBe(false);
