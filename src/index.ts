@@ -15,7 +15,7 @@ export {
   writeFileAtomically, writeFilesTogether, writeReportFile, type FileOutput, type Sink,
 } from './app/output.js';
 export { gateResult, type GateOptions, type GateResult } from './app/gate.js';
-export { runDemo, loadDevkitEmulator, type DemoOptions, type DemoResult, type EmulatorHandle, type EmulatorModule } from './app/demo.js';
+export { runDemo, loadDevkitEmulator, loadDemoState, type DemoState, type DemoOptions, type DemoResult, type EmulatorHandle, type EmulatorModule } from './app/demo.js';
 export { evaluateSnapshot, evaluateSnapshotAsync, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export { RULES } from './rules/registry.js';
 export { InputError, UsageError } from './errors.js';

@@ -45,3 +45,8 @@ export function packageVersion(): string {
 export function demoSnapshotPath(): string {
   return join(packageRoot(), 'demo', 'tenant.json');
 }
+
+/** The demo tenant a week later: a snapshot change (src/snapshot/change.ts) applied to demoSnapshotPath() at load time. */
+export function demoLaterChangePath(): string {
+  return join(packageRoot(), 'demo', 'tenant.later.json');
+}

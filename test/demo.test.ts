@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../src/snapshot/load.js';
@@ -66,6 +66,8 @@ describe('demo tenant: file and shape', () => {
       const out = join(dir, 'tenant.json');
       execFileSync(process.execPath, [BUILDER, out], { stdio: 'pipe' });
       expect(readFileSync(out, 'utf8')).toBe(readFileSync(DEMO, 'utf8'));
+      // and beside it the week-later state (mfaguard demo --later), a change against it
+      expect(readFileSync(join(dir, 'tenant.later.json'), 'utf8')).toBe(readFileSync(join(dirname(DEMO), 'tenant.later.json'), 'utf8'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

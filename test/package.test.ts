@@ -27,7 +27,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the published package', () => {
   it('ships the CLI, its compiled code, the demo tenant, rule explainers, the specs and the README', () => {
-    for (const required of ['bin/mfaguard.js', 'dist/src/cli/main.js', 'demo/tenant.json', 'demo/mfaguard.yaml', 'README.md', 'package.json']) {
+    for (const required of ['bin/mfaguard.js', 'dist/src/cli/main.js', 'demo/tenant.json', 'demo/mfaguard.yaml', 'demo/tenant.later.json', 'demo/mfaguard.later.yaml', 'README.md', 'package.json']) {
       expect(shipped).toContain(required);
     }
     const ruleFolders = readdirSync(join(ROOT, 'src', 'rules'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -62,5 +62,11 @@ describe('the published package', () => {
     const report = JSON.parse(stdout) as { tenant?: { displayName?: string }; findings?: unknown[] };
     expect(report.tenant?.displayName).toBe('Northwind Traders');
     expect(report.findings?.length).toBeGreaterThan(0);
+    // the demo a week later: no emulator in the package, so the bundled change applied offline
+    const later = JSON.parse(execFileSync(process.execPath, [join(pkg, 'bin', 'mfaguard.js'), 'demo', '--later', '--no-state', '--format', 'json'], {
+      cwd: work, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MFAGUARD_NO_RESPAWN: '1' },
+    })) as { snapshotCollectedAt?: string; exemptions?: { expiringSoon?: unknown[] } };
+    expect(later.snapshotCollectedAt).toBe('2026-11-08T08:00:00Z');
+    expect(later.exemptions?.expiringSoon?.length).toBe(1);
   });
 });

@@ -65,7 +65,7 @@ export const azureRoleDefinitions: AzureRoleDefinition[] = [
   }], [MG], subScope(SUB.prod)),
 ];
 
-const azAssign = (key: string, scope: string, roleGuid: string, principalId: string, principalType: string, createdOn: string): AzureRoleAssignment => {
+export const azAssign = (key: string, scope: string, roleGuid: string, principalId: string, principalType: string, createdOn: string): AzureRoleAssignment => {
   const name = guid(`ra:${key}`);
   const defScope = scope.startsWith('/subscriptions/') ? `/subscriptions/${scope.split('/')[2]}` : '';
   return {

@@ -36,8 +36,11 @@ export async function findDefaultConfig(dir: string): Promise<string | undefined
   return (await stat(path).then((s) => s.isFile(), () => false)) ? path : undefined;
 }
 
-/** The bundled demo tenant's configuration (two break-glass accounts, one exemption), when the package has it. */
-export async function demoConfigPath(): Promise<string | undefined> {
-  const path = join(packageRoot(), 'demo', DEFAULT_CONFIG_FILE);
+/**
+ * The bundled demo tenant's configuration (two break-glass accounts, one exemption), when the package
+ * has it; `later`: the one of the demo tenant a week later (one more exemption, expiring soon).
+ */
+export async function demoConfigPath(later = false): Promise<string | undefined> {
+  const path = join(packageRoot(), 'demo', later ? 'mfaguard.later.yaml' : DEFAULT_CONFIG_FILE);
   return (await stat(path).then((s) => s.isFile(), () => false)) ? path : undefined;
 }

@@ -8,7 +8,11 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Sink as LogSink } from '../collect/log.js';
-import { demoSnapshotPath } from '../package.js';
+import { InputError } from '../errors.js';
+import { demoLaterChangePath, demoSnapshotPath } from '../package.js';
+import { applySnapshotChange, type SnapshotChange } from '../snapshot/change.js';
+import { parseSnapshotObject } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/types.js';
 import { makeTempDir } from './output.js';
 import { scan, type ScanOptions, type ScanResult } from './scan.js';
 import { demoConfigPath } from './config.js';
@@ -39,6 +43,13 @@ export interface DemoOptions extends Omit<ScanOptions, 'source'> {
   env?: NodeJS.ProcessEnv;
   /** Called once the emulator listens, before collection starts. */
   onEmulatorStarted?: (emulator: Pick<EmulatorHandle, 'url' | 'graphUrl' | 'armUrl' | 'tenantId'>) => void;
+  /**
+   * The demo tenant a week later (demo/tenant.later.json applied to demo/tenant.json; its own
+   * configuration, demo/mfaguard.later.yaml): some gaps fixed, one regression, a new Owner without
+   * MFA, a new exemption that expires soon. Scanned after the plain demo, `history`, `diff` and
+   * `trends` tell the story.
+   */
+  later?: boolean;
 }
 
 export interface DemoResult extends ScanResult {
@@ -58,14 +69,16 @@ export async function loadDevkitEmulator(): Promise<EmulatorModule | undefined> 
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
-  const { emulator = loadDevkitEmulator, faults = 0, saveSnapshot, logFormat = 'text', quiet = false, logSink, env = {}, onEmulatorStarted, ...rest } = opts;
+  const { emulator = loadDevkitEmulator, faults = 0, saveSnapshot, logFormat = 'text', quiet = false, logSink, env = {}, onEmulatorStarted, later = false, ...rest } = opts;
+  const demo = await loadDemoState(later);
   // The demo tenant's own configuration (demo/mfaguard.yaml: its break-glass accounts and one exemption) unless the caller gives one.
-  const bundled = rest.config === undefined ? await demoConfigPath() : undefined;
-  const scanOpts = bundled ? { ...rest, config: bundled } : rest;
+  const bundled = rest.config === undefined ? await demoConfigPath(later) : undefined;
+  // Exemptions are judged at the demo state's own date (not today), so the story reads the same any day.
+  const scanOpts = { ...rest, ...(bundled ? { config: bundled } : {}), asOf: rest.asOf ?? demo.snapshot.collectedAt, stateSource: rest.stateSource ?? 'demo' };
   const mod = typeof emulator === 'function' ? await emulator() : emulator;
-  if (!mod) return { ...(await scan({ ...scanOpts, source: { demo: true } })), live: false };
+  if (!mod) return { ...(await scan({ ...scanOpts, source: later ? { snapshot: demo.snapshot } : { demo: true } })), live: false };
 
-  const emu = await mod.startEmulator({ snapshotPath: demoSnapshotPath(), port: 0, tls: true, limits: 'graph', ...(faults ? { faults: { rate: faults, slowMs: 300 } } : {}) });
+  const emu = await mod.startEmulator({ snapshot: demo.snapshot, port: 0, tls: true, limits: 'graph', ...(faults ? { faults: { rate: faults, slowMs: 300 } } : {}) });
   let tempDir: { path: string; remove: () => Promise<void> } | undefined;
   try {
     const out = saveSnapshot ?? join((tempDir = await makeTempDir('mfaguard-demo-')).path, 'snapshot');
@@ -88,8 +101,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
           logFormat,
           quiet,
           timeoutMs: 20_000,
-          // the bundled sign-ins end when the demo tenant was "collected"; all of them, as scan --demo reads them
-          signIns: { days: 30, scope: 'all', asOf: await demoCollectedAt() },
+          // the bundled sign-ins end when the demo tenant was first "collected" (the later state keeps
+          // them): all of them, as scan --demo reads them
+          signIns: { days: 30, scope: 'all', asOf: demo.signInsEnd },
         },
       },
     });
@@ -100,8 +114,24 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-/** When the bundled demo tenant was "collected": its sign-ins end then, so the live demo's window must too. */
-async function demoCollectedAt(): Promise<string> {
-  const doc = JSON.parse(await readFile(demoSnapshotPath(), 'utf8')) as { collectedAt?: unknown };
-  return typeof doc.collectedAt === 'string' ? doc.collectedAt : new Date().toISOString();
+export interface DemoState {
+  snapshot: Snapshot;
+  /** When the bundled sign-ins end (the base tenant's collectedAt; the later state keeps its sign-ins). */
+  signInsEnd: string;
+}
+
+/** The bundled demo tenant, or (`later`) the same a week later: tenant.later.json applied to it, then validated like any snapshot. */
+export async function loadDemoState(later = false): Promise<DemoState> {
+  const doc = JSON.parse(await readFile(demoSnapshotPath(), 'utf8')) as Record<string, unknown>;
+  const signInsEnd = typeof doc.collectedAt === 'string' ? doc.collectedAt : new Date().toISOString();
+  if (!later) return { snapshot: parseSnapshotObject(doc, demoSnapshotPath()).snapshot, signInsEnd };
+  const changePath = demoLaterChangePath();
+  let change: SnapshotChange;
+  try {
+    change = JSON.parse(await readFile(changePath, 'utf8')) as SnapshotChange;
+    return { snapshot: parseSnapshotObject(applySnapshotChange(doc, change), changePath).snapshot, signInsEnd };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read the demo tenant's later state: ${(err as Error).message}`, changePath);
+  }
 }

@@ -23,7 +23,7 @@ export const CONFIG_ARG_OPTIONS = {
  */
 export async function configOptions(
   values: { config?: string | undefined; 'no-config'?: boolean | undefined; 'as-of'?: string | undefined },
-  opts: { demo?: boolean; cwd?: string } = {},
+  opts: { demo?: boolean; later?: boolean; cwd?: string } = {},
 ): Promise<{ config?: TenantConfig; asOf?: string }> {
   if (values.config !== undefined && values['no-config']) throw new UsageError('give either --config FILE or --no-config, not both');
   const asOf = values['as-of'] !== undefined ? { asOf: values['as-of'] } : {};
@@ -32,7 +32,7 @@ export async function configOptions(
     if (!values.config) throw new UsageError('--config needs a file name');
     return { config: await loadConfig(values.config), ...asOf };
   }
-  const found = opts.demo ? await demoConfigPath() : await findDefaultConfig(opts.cwd ?? process.cwd());
+  const found = opts.demo ? await demoConfigPath(!!opts.later) : await findDefaultConfig(opts.cwd ?? process.cwd());
   return { ...(found ? { config: await loadConfig(found) } : {}), ...asOf };
 }
 

@@ -22,7 +22,12 @@ of the repository (devkit/emulator); an installed package scans the bundled tena
   --config FILE          tenant configuration (default: the demo tenant's own demo/mfaguard.yaml, which
                          declares its two break-glass accounts and exempts one finding)
   --no-config            no configuration: break-glass accounts and the exempted finding show as unhealthy
-  --as-of T              judge exemption expiry at T (a date or a date-time) instead of now
+  --as-of T              judge exemption expiry at T (a date or a date-time) instead of the demo
+                         state's own date (2026-11-01, or 2026-11-08 with --later)
+  --later                the demo tenant a week later (some gaps fixed, a regression, a new Owner without
+                         MFA, a new exemption expiring soon; its own configuration, demo/mfaguard.later.yaml).
+                         Run "mfaguard demo", then "mfaguard demo --later", then "mfaguard history",
+                         "mfaguard diff" and "mfaguard trends": the state store holds both scans
   --faults RATE          inject this share of 429 / 503 / reset / slow responses (e.g. 0.05) to watch
                          the collector retry
   --save-snapshot DIR    keep the collected snapshot in DIR
@@ -37,6 +42,7 @@ const DEMO_OPTIONS = {
   ...REPORT_OUTPUT_OPTIONS,
   ...CONFIG_ARG_OPTIONS,
   faults: { type: 'string' },
+  later: { type: 'boolean' },
   'save-snapshot': { type: 'string' },
   'log-format': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -56,11 +62,12 @@ async function runDemoCommand(argv: string[]): Promise<number> {
   if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError('--log-format must be text or json');
 
   const opts = reportOptions(values, [values['save-snapshot']]);
-  const cfg = await configOptions(values, { demo: true });
+  const cfg = await configOptions(values, { demo: true, later: !!values.later });
   const state = stateFromArgs(values);
   const text = !values.quiet && logFormat === 'text';
   const result = await withTempCleanupOnSignal(() => runDemo({
     faults,
+    later: !!values.later,
     saveSnapshot: values['save-snapshot'],
     logFormat,
     quiet: !!values.quiet,
@@ -70,7 +77,7 @@ async function runDemoCommand(argv: string[]): Promise<number> {
     onWarning: printWarning,
     ...(state === undefined ? {} : { state }),
     onEmulatorStarted: (emu) => {
-      if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);
+      if (text) process.stderr.write(`mfaguard: demo: emulator for tenant ${emu.tenantId}${values.later ? ' (a week later)' : ''} at ${emu.url} (Graph ${emu.graphUrl}, ARM ${emu.armUrl}); collecting…\n`);
     },
   }));
   if (!result.live) {
