@@ -131,8 +131,11 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
     if (c.req.method !== 'POST') return c.text('method not allowed', 405);
     const site = c.req.header('sec-fetch-site');
     if (site !== undefined && site !== 'same-origin') return forbidden(c, `cross-site request refused (Sec-Fetch-Site: ${site})`);
+    // Under Referrer-Policy no-referrer Chromium sends `Origin: null` with same-origin form posts, so
+    // `null` is accepted only when Sec-Fetch-Site (which a page cannot forge) vouches for the request.
     const origin = c.req.header('origin');
-    if (origin !== undefined) {
+    if (origin === 'null' && site !== 'same-origin') return forbidden(c, 'cross-origin request refused (Origin: null)');
+    if (origin !== undefined && origin !== 'null') {
       let host: string | undefined;
       try {
         host = new URL(origin).host;

@@ -34,7 +34,8 @@ export interface Client {
   dashboard: Dashboard;
   cookie: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
-  post(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  /** A same-origin form POST; a header given as undefined is left out. */
+  post(path: string, form: Record<string, string>, headers?: Record<string, string | undefined>): Promise<Response>;
   csrf(): Promise<string>;
 }
 
@@ -46,10 +47,11 @@ export async function signedIn(opts: DashboardOptions): Promise<Client> {
   const cookie = set.split(';')[0]!;
   if (!cookie.startsWith(`${SESSION_COOKIE}=`)) throw new Error(`no session cookie: ${res.status} ${set}`);
   const get = (path: string, headers: Record<string, string> = {}) => dashboard.app.request(`${ORIGIN}${path}`, { headers: { cookie, ...headers } });
-  const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) => dashboard.app.request(`${ORIGIN}${path}`, {
-    method: 'POST', body: new URLSearchParams(form).toString(),
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'sec-fetch-site': 'same-origin', host: '127.0.0.1:4321', ...headers },
-  });
+  const post = (path: string, form: Record<string, string>, headers: Record<string, string | undefined> = {}) => {
+    const all: Record<string, string | undefined> = { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'sec-fetch-site': 'same-origin', host: '127.0.0.1:4321', ...headers };
+    const sent = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
+    return dashboard.app.request(`${ORIGIN}${path}`, { method: 'POST', body: new URLSearchParams(form).toString(), headers: sent });
+  };
   const csrf = async () => {
     const html = await (await get('/exempt')).text();
     return /name="csrf" value="([^"]+)"/.exec(html)![1]!;

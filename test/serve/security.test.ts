@@ -73,6 +73,10 @@ describe('writes', () => {
     expect(res.status).toBe(403);
     const res2 = await client.post('/exempt', form(await client.csrf()), { origin: 'http://evil.example' });
     expect(res2.status).toBe(403);
+    // an opaque origin (a sandboxed frame) without Sec-Fetch-Site to vouch for it
+    const res3 = await client.post('/exempt', form(await client.csrf()), { origin: 'null', 'sec-fetch-site': undefined });
+    expect(res3.status).toBe(403);
+    expect(await res3.text()).toContain('Origin: null');
   });
 
   it('refuses a POST without the CSRF token, or with another session\'s', async () => {
@@ -80,6 +84,11 @@ describe('writes', () => {
     const other = await signedIn({ state, config });
     expect((await client.post('/exempt', form(await other.csrf()))).status).toBe(403);
     await expect(readFile(config, 'utf8')).rejects.toThrow();
+  });
+
+  it('accepts Origin: null when Sec-Fetch-Site says same-origin (Chromium under Referrer-Policy no-referrer)', async () => {
+    const res = await client.post('/exempt', { ...form(await client.csrf()), reason: '' }, { origin: 'null' });
+    expect(res.status).toBe(400); // past the origin checks: the form's own validation answers
   });
 
   it('accepts a same-origin POST with the token (and writes)', async () => {
