@@ -375,6 +375,7 @@ export async function startDashboard(opts: ServeOptions = {}): Promise<RunningDa
   }
   const dashboard = createDashboard(opts);
   await dashboard.data.check();
+  dashboard.data.preload();
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = honoServe({ fetch: dashboard.app.fetch, hostname: host.replace(/^\[|\]$/g, ''), port: opts.port ?? 0 }, () => resolve(s));
     s.once('error', reject);

@@ -46,8 +46,8 @@ export async function signedIn(opts: DashboardOptions): Promise<Client> {
   const set = res.headers.get('set-cookie') ?? '';
   const cookie = set.split(';')[0]!;
   if (!cookie.startsWith(`${SESSION_COOKIE}=`)) throw new Error(`no session cookie: ${res.status} ${set}`);
-  const get = (path: string, headers: Record<string, string> = {}) => dashboard.app.request(`${ORIGIN}${path}`, { headers: { cookie, ...headers } });
-  const post = (path: string, form: Record<string, string>, headers: Record<string, string | undefined> = {}) => {
+  const get = async (path: string, headers: Record<string, string> = {}) => dashboard.app.request(`${ORIGIN}${path}`, { headers: { cookie, ...headers } });
+  const post = async (path: string, form: Record<string, string>, headers: Record<string, string | undefined> = {}) => {
     const all: Record<string, string | undefined> = { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'sec-fetch-site': 'same-origin', host: '127.0.0.1:4321', ...headers };
     const sent = Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
     return dashboard.app.request(`${ORIGIN}${path}`, { method: 'POST', body: new URLSearchParams(form).toString(), headers: sent });

@@ -28,7 +28,7 @@ export class LoadedScan {
   private policyCells: Map<string, PolicyCell[]> | undefined;
 
   constructor(readonly record: ScanRecord, readonly report: Report) {
-    this.findings = new FindingsIndex(report.findings);
+    this.findings = new FindingsIndex(report.findings).prepareOrders();
     this.principalById = new Map(report.principals.map((p) => [p.id.toLowerCase(), p]));
   }
 
@@ -126,6 +126,11 @@ export class DashboardData {
   async modelFor(tenantId: string): Promise<LoadedModel | undefined> {
     const m = await this.loadedModel();
     return m && m.tenantId.toLowerCase() === tenantId.toLowerCase() ? m : undefined;
+  }
+
+  /** Loads the latest scan of every tenant (at start, so the first page is not the one that waits). */
+  preload(): void {
+    for (const t of this.tenants().slice(0, this.cacheSize)) if (t.lastScan !== null) this.scan(t.lastScan);
   }
 
   /** Fails early (at start) when the snapshot cannot be read, rather than on the first user page. */

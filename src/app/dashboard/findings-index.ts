@@ -79,6 +79,12 @@ export class FindingsIndex {
     return (this.byResource.get(id.toLowerCase()) ?? []).map((i) => this.findings[i]!);
   }
 
+  /** Computes every sort order now (at load), so no request pays for a sort. */
+  prepareOrders(): this {
+    for (const k of SORT_KEYS) this.order(k);
+    return this;
+  }
+
   /** The permutation of one sort key, ties broken by the store's order (rule, then resource id). */
   private order(key: SortKey): Uint32Array {
     let order = this.orders.get(key);
