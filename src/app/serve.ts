@@ -152,9 +152,11 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
 
   /** The tenant asked for (`?tenant=`), or the only one; the first when several and none asked for. */
   const context = (c: Context, scanParam = true): pages.PageContext & { loaded?: LoadedScan } => {
-    const tenants = data.tenants();
+    const tenants = data.tenants().sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id) || a.id.localeCompare(b.id));
     const wanted = c.req.query('tenant');
-    const tenant = (wanted ? tenants.find((t) => t.id.toLowerCase() === wanted.toLowerCase()) : undefined) ?? tenants[0];
+    // default: the tenant scanned most recently
+    const latest = tenants.reduce<typeof tenants[number] | undefined>((m, t) => (!m || (t.lastScan ?? 0) > (m.lastScan ?? 0) ? t : m), undefined);
+    const tenant = (wanted ? tenants.find((t) => t.id.toLowerCase() === wanted.toLowerCase()) : undefined) ?? latest;
     if (!tenant || tenant.lastScan === null) return { tenants, tenant };
     const scanId = scanParam && /^\d+$/.test(c.req.query('scan') ?? '') ? Number(c.req.query('scan')) : tenant.lastScan;
     const loaded = data.scan(scanId);

@@ -225,3 +225,30 @@ describe('findings index (differential against the plain reference)', () => {
     expect(new FindingsIndex([f]).forResource('abc')).toEqual([f]);
   });
 });
+
+describe('several tenants', () => {
+  it('shows a tenant switcher, and ?tenant= picks the tenant every page and link is about', async () => {
+    const { state: two } = await demoStore();
+    const { snapshot } = await loadSnapshot(DEMO);
+    const other = structuredClone(snapshot);
+    other.tenant = { ...other.tenant, id: '11111111-2222-3333-4444-555555555555', displayName: 'Contoso <b>bold</b>' };
+    await scan({ source: { snapshot: other }, state: two, now: new Date('2026-11-03T09:00:00Z') });
+    const c = await signedIn({ state: two });
+    const first = await (await c.get('/')).text();
+    expect(first).toContain('id="tenant-switch"');
+    // sorted by name; the tenant scanned last is the one shown by default
+    expect(first).toContain('<option value="11111111-2222-3333-4444-555555555555" selected>Contoso &lt;b&gt;bold&lt;/b&gt;</option><option value="5c1a6d3e-7b2f-4e8a-9d41-0b6c2f8e9a17">Northwind Traders</option>');
+    const northwind = await (await c.get('/?tenant=5c1a6d3e-7b2f-4e8a-9d41-0b6c2f8e9a17')).text();
+    expect(northwind).toContain('<h1>Northwind Traders</h1>');
+    const res = await c.get('/findings?tenant=11111111-2222-3333-4444-555555555555&status=unhealthy');
+    const html = await res.text();
+    expect(html).toMatch(/<h1>Contoso &lt;b&gt;bold&lt;\/b&gt;<\/h1>/);
+    // links and forms keep the tenant
+    expect(html).toContain('href="/policies?tenant=11111111-2222-3333-4444-555555555555"');
+    expect(html).toMatch(/href="\/users\/[^"?]+\?tenant=11111111-2222-3333-4444-555555555555"/);
+    expect(html).toContain('<input type="hidden" name="tenant" value="11111111-2222-3333-4444-555555555555">');
+    const tenants = await (await c.get('/tenants')).text();
+    expect(tenants).toContain('Northwind Traders');
+    expect(tenants).toContain('Contoso &lt;b&gt;bold&lt;/b&gt;');
+  });
+});
