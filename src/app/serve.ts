@@ -36,6 +36,10 @@ import { SORT_KEYS, type FindingsQuery, type SortKey } from './dashboard/finding
 import * as pages from './dashboard/pages.js';
 import type { Trends } from '../report/trends.js';
 
+/**
+ * The session cookie's name prefix. Each dashboard adds its own suffix: browsers do not separate
+ * cookies by port, so two dashboards on 127.0.0.1 would otherwise overwrite each other's session.
+ */
 export const SESSION_COOKIE = 'mfaguard_session';
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -57,6 +61,8 @@ export interface Dashboard {
   /** The Hono application (`app.fetch`, `app.request` in tests). */
   app: Hono;
   token: string;
+  /** This dashboard's session cookie (`mfaguard_session_<random>`). */
+  cookieName: string;
   data: DashboardData;
   /** Sets the Host values accepted (after the port is known). */
   setAllowedHosts(hosts: ReadonlySet<string> | undefined): void;
@@ -80,6 +86,7 @@ interface Session { csrf: string }
 
 export function createDashboard(opts: DashboardOptions = {}): Dashboard {
   const token = opts.token ?? randomBytes(32).toString('base64url');
+  const cookieName = `${SESSION_COOKIE}_${randomBytes(6).toString('hex')}`;
   const data = new DashboardData(opts, opts.snapshot);
   const sessions = new Map<string, Session>();
   let allowedHosts = opts.allowedHosts;
@@ -113,13 +120,13 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
       if (!sameSecret(offered, token)) return unauthorized(c);
       const id = randomBytes(32).toString('base64url');
       sessions.set(id, { csrf: randomBytes(32).toString('base64url') });
-      setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      setCookie(c, cookieName, id, { httpOnly: true, sameSite: 'Strict', path: '/' });
       // the token leaves the address bar (and the history) at once
       const url = new URL(c.req.url);
       url.searchParams.delete('token');
       return c.redirect(url.pathname + url.search, 303);
     }
-    const id = getCookie(c, SESSION_COOKIE);
+    const id = getCookie(c, cookieName);
     const session = id !== undefined ? sessions.get(id) : undefined;
     if (!session) return unauthorized(c);
     c.set('session', session);
@@ -310,7 +317,7 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
   });
 
   return {
-    app: app as unknown as Hono, token, data,
+    app: app as unknown as Hono, token, cookieName, data,
     setAllowedHosts: (hosts) => { allowedHosts = hosts; },
   };
 }

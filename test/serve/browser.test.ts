@@ -75,7 +75,7 @@ describe('dashboard in Chromium', () => {
     expect(page.url()).toBe(`http://127.0.0.1:${running.port}/`);
     expect(await page.textContent('h1')).toContain('Northwind Traders');
     const cookies = await page.context().cookies();
-    expect(cookies.find((c) => c.name === 'mfaguard_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === running.dashboard.cookieName)).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 
   it('overview', async () => { await visit('/', 'overview', 'Coverage matrix'); });

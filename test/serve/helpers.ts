@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../../src/app/scan.js';
-import { createDashboard, SESSION_COOKIE, type Dashboard, type DashboardOptions } from '../../src/app/serve.js';
+import { createDashboard, type Dashboard, type DashboardOptions } from '../../src/app/serve.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import type { Snapshot } from '../../src/snapshot/types.js';
 
@@ -45,7 +45,7 @@ export async function signedIn(opts: DashboardOptions): Promise<Client> {
   const res = await dashboard.app.request(`${ORIGIN}/?token=${dashboard.token}`);
   const set = res.headers.get('set-cookie') ?? '';
   const cookie = set.split(';')[0]!;
-  if (!cookie.startsWith(`${SESSION_COOKIE}=`)) throw new Error(`no session cookie: ${res.status} ${set}`);
+  if (!cookie.startsWith(`${dashboard.cookieName}=`)) throw new Error(`no session cookie: ${res.status} ${set}`);
   const get = async (path: string, headers: Record<string, string> = {}) => dashboard.app.request(`${ORIGIN}${path}`, { headers: { cookie, ...headers } });
   const post = async (path: string, form: Record<string, string>, headers: Record<string, string | undefined> = {}) => {
     const all: Record<string, string | undefined> = { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'sec-fetch-site': 'same-origin', host: '127.0.0.1:4321', ...headers };

@@ -36,7 +36,11 @@ describe('access token and session', () => {
   it('refuses a wrong token and a forged cookie', async () => {
     const d = createDashboard({ state });
     expect((await d.app.request(`${ORIGIN}/?token=${'x'.repeat(d.token.length)}`)).status).toBe(401);
-    expect((await d.app.request(`${ORIGIN}/`, { headers: { cookie: 'mfaguard_session=forged' } })).status).toBe(401);
+    expect((await d.app.request(`${ORIGIN}/`, { headers: { cookie: `${d.cookieName}=forged` } })).status).toBe(401);
+    // another dashboard's session is not this one's
+    const other = await signedIn({ state });
+    expect((await d.app.request(`${ORIGIN}/`, { headers: { cookie: other.cookie } })).status).toBe(401);
+    expect((await d.app.request(`${ORIGIN}/`, { headers: { cookie: other.cookie.replace(other.dashboard.cookieName, d.cookieName) } })).status).toBe(401);
   });
 
   it('exchanges the token for an HttpOnly SameSite=Strict cookie and drops it from the address', async () => {
@@ -46,7 +50,9 @@ describe('access token and session', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/findings?rule=x');
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^mfaguard_session=[A-Za-z0-9_-]{43};/);
+    expect(d.cookieName).toMatch(/^mfaguard_session_[0-9a-f]{12}$/);
+    expect(cookie.startsWith(`${d.cookieName}=`)).toBe(true);
+    expect(cookie).toMatch(/^mfaguard_session_[0-9a-f]{12}=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     const page = await d.app.request(`${ORIGIN}/`, { headers: { cookie: cookie.split(';')[0]! } });
@@ -139,6 +145,12 @@ describe('escaping', () => {
     expect(user).not.toMatch(/<script>alert|<img src=x/);
     const diff = await (await client.get('/diff')).text();
     expect(diff).not.toMatch(/<script>alert|<img src=x/);
+    // the renamed user is excluded from CA01 through a group: the policy page lists them
+    const policies = await (await client.get('/policies')).text();
+    const ca01 = /href="\/policies\/([0-9a-f-]+)">CA01/.exec(policies)![1]!;
+    const policy = await (await client.get(`/policies/${ca01}`)).text();
+    expect(policy).toContain('&lt;script&gt;alert(1)&lt;/script&gt;@northwindtraders.com');
+    expect(policy).not.toMatch(/<script>alert|<img src=x/);
   });
 
   it('a hostile search term and filter values are escaped back into the form', async () => {

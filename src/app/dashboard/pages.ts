@@ -184,7 +184,8 @@ ${trace.length ? `<ul class="trace">${trace.map((s) => `<li><a href="${link(ctx,
   const signIn = findings.filter((f) => SIGNIN_RULES.has(f.ruleId));
   return layout(ctx, 'user', p.userPrincipalName ?? p.id, `
 <section class="block panel"><h3>${h(p.displayName ?? p.userPrincipalName ?? p.id)}</h3>
-<dl class="kv"><dt>UPN</dt><dd>${h(p.userPrincipalName ?? '')}</dd><dt>Object id</dt><dd class="mono">${h(p.id)}</dd><dt>Type</dt><dd>${h(p.userType ?? 'Member')}</dd><dt>Account</dt><dd>${p.accountEnabled ? 'enabled' : 'disabled'}</dd></dl></section>
+<dl class="kv"><dt>UPN</dt><dd>${h(p.userPrincipalName ?? '')}</dd><dt>Object id</dt><dd class="mono">${h(p.id)}</dd><dt>Type</dt><dd>${h(p.userType ?? 'Member')}</dd><dt>Account</dt><dd>${p.accountEnabled ? 'enabled' : 'disabled'}</dd></dl>
+<p><a href="${link(ctx, '/exempt', { account: p.userPrincipalName ?? p.id })}">Exempt this account…</a></p></section>
 <section class="block panel"><h3>Verdict per target</h3><div class="table-wrap"><table><thead><tr><th scope="col">target</th><th scope="col">state</th><th scope="col">mechanisms</th><th scope="col">why (policy trace)</th></tr></thead><tbody>${cells}</tbody></table></div></section>
 <section class="block panel"><h3>Groups, roles and Azure access</h3>${chain}</section>
 <section class="block panel"><h3>Findings</h3><div class="table-wrap"><table><thead><tr><th scope="col">status</th><th scope="col">severity</th><th scope="col">rule</th><th scope="col">resource</th><th scope="col">reason</th></tr></thead><tbody>${findings.map((f) => findingRow(ctx, f)).join('')}</tbody></table></div></section>
