@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { serve as honoServe, type ServerType } from '@hono/node-server';
 import { InputError, UsageError } from '../errors.js';
@@ -132,6 +133,9 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
     c.set('session', session);
     return next();
   });
+
+  // a form is a few hundred bytes; nothing a client sends is buffered beyond this
+  app.post('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('request body too large', 413) }));
 
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();

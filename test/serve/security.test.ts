@@ -103,6 +103,12 @@ describe('writes', () => {
     expect(await readFile(config, 'utf8')).toContain('laura.callahan@northwindtraders.com');
   });
 
+  it('refuses a body larger than 64 KiB', async () => {
+    const res = await client.post('/exempt', { ...form(await client.csrf()), reason: 'x'.repeat(100_000) });
+    expect(res.status).toBe(413);
+    await expect(readFile(config, 'utf8')).resolves.not.toContain('xxxxxxxx');
+  });
+
   it('accepts only GET and POST', async () => {
     const res = await client.dashboard.app.request(`${ORIGIN}/exempt`, { method: 'PUT', headers: { cookie: client.cookie } });
     expect(res.status).toBe(405);
