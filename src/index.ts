@@ -67,3 +67,6 @@ export { EMPTY_CONFIG, type TenantConfig, type Exemption, type ExemptionCategory
 export { signIns, type SignInsOptions, type SignInsResult } from './app/signins-workbook.js';
 export { signInWorkbook, type SignInWorkbook, type WorkbookRow, type WorkbookDimension, type WorkbookOptions } from './evidence/workbook.js';
 export { findContradictions, contradictionTarget, type Contradiction, type ContradictionCause } from './evidence/contradictions.js';
+
+export { startDashboard, createDashboard, isLoopbackHost, CONTENT_SECURITY_POLICY } from './app/serve.js';
+export type { DashboardOptions, ServeOptions, RunningDashboard, Dashboard } from './app/serve.js';

@@ -3,14 +3,14 @@
  * mechanism and every Conditional Access policy considered, per target. `explainUser` returns it as
  * data; `explanationText` renders it for a terminal.
  */
-import { evaluateUser, prepareEngine } from '../coverage/engine.js';
+import { evaluateUser, prepareEngine, type EngineContext } from '../coverage/engine.js';
 import type { CoverageCell, PolicyTraceStep } from '../coverage/types.js';
 import { GUEST_KIND_LABELS, TARGETS, TARGET_LABELS, escapeControlsDeep, escapeJsonControls, painter, stateStyle, type Target } from '../vocabulary.js';
 import { InputError, UsageError } from '../errors.js';
 import { describeGrant } from '../rules/azure-tier.js';
 import type { AzureGrant, UserAzureAccess } from '../snapshot/azure.js';
 import { DirectoryModel, type GuestKind, type PerUserMfa, type RoleHolding } from '../snapshot/model.js';
-import type { UserRegistrationDetails } from '../snapshot/types.js';
+import type { GraphUser, UserRegistrationDetails } from '../snapshot/types.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
 
 export interface ExplainOptions {
@@ -48,7 +48,16 @@ export async function explainUser(opts: ExplainOptions): Promise<Explanation> {
   const model = new DirectoryModel(snapshot);
   const user = model.findUser(opts.user);
   if (!user) throw new InputError(`no user with UPN, mail or id "${opts.user}" in the snapshot`);
-  const ev = evaluateUser(prepareEngine(model), user, { trace: true });
+  return explainModelUser(model, prepareEngine(model), user, targets);
+}
+
+/**
+ * The explanation of one user of an already loaded model (the dashboard keeps the model and the
+ * engine's indexes between requests instead of reloading the snapshot per user).
+ */
+export function explainModelUser(model: DirectoryModel, engine: EngineContext, user: GraphUser, targets: readonly Target[] = TARGETS): Explanation {
+  const snapshot = model.snapshot;
+  const ev = evaluateUser(engine, user, { trace: true });
 
   const id = user.id.toLowerCase();
   const roles = { active: model.activeRoles.get(id) ?? [], eligible: model.eligibleRoles.get(id) ?? [] };

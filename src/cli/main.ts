@@ -14,6 +14,7 @@ import { signinsCommand } from './signins.js';
 import { planCommand } from './plan.js';
 import { whatifCommand } from './whatif.js';
 import { applyCommand, rollbackCommand, runsCommand } from './apply.js';
+import { serveCommand } from './serve.js';
 import { FORMATS } from '../report/formats.js';
 import { packageVersion } from '../package.js';
 import { installStdioErrorHandlers } from './output.js';
@@ -22,7 +23,7 @@ import { escapeControlsKeepingLines, escapeJsonControls } from '../vocabulary.js
 /** Every command, in the order `mfaguard help` lists them. */
 export const COMMANDS: readonly Command[] = [
   scanCommand, collectCommand, signinsCommand, demoCommand, reportCommand, explainCommand, exemptCommand, historyCommand, diffCommand, trendsCommand,
-  planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand,
+  planCommand, whatifCommand, applyCommand, rollbackCommand, runsCommand, serveCommand,
 ];
 
 const quoteHelp = (c: Command) => `"mfaguard help ${c.name}"`;
