@@ -67,3 +67,10 @@ export { EMPTY_CONFIG, type TenantConfig, type Exemption, type ExemptionCategory
 export { signIns, type SignInsOptions, type SignInsResult } from './app/signins-workbook.js';
 export { signInWorkbook, type SignInWorkbook, type WorkbookRow, type WorkbookDimension, type WorkbookOptions } from './evidence/workbook.js';
 export { findContradictions, contradictionTarget, type Contradiction, type ContradictionCause } from './evidence/contradictions.js';
+// Many tenants (scan --tenants): scanTenants, the roll-up and its formats, the roll-up of the state store's latest scans.
+export {
+  scanTenants, rollupFromStore, readTenantsFile, parseTenantsText, DEFAULT_TENANT_CONCURRENCY,
+  type ScanTenantsOptions, type ScanTenantsResult, type TenantOutcome, type TenantProgress, type TenantEntry, type TenantsFile, type TenantAuth, type RollupFromStoreOptions,
+} from './app/tenants.js';
+export { buildRollup, rollupRow, type Rollup, type RollupTenant, type RollupFailure, type RollupRule, type RollupStage } from './report/rollup.js';
+export { ROLLUP_FORMATS, findRollupFormat, type RollupFormat, type RollupRenderOptions } from './report/rollup-formats.js';

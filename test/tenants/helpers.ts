@@ -17,10 +17,10 @@ export interface Fleet {
 }
 
 /** `count` small tenants (seeded 1..count) in one emulator; tenant `failing` knows the app with another secret. */
-export async function startFleet(dir: string, opts: { count: number; users: number; failing: number; names?: (i: number) => string }): Promise<Fleet> {
+export async function startFleet(dir: string, opts: { count: number; users: number; failing: number; names?: (i: number) => string; limits?: 'graph' | 'none'; perTenant?: (i: number) => string[] }): Promise<Fleet> {
   const snapshots = Array.from({ length: opts.count }, (_, i) => generateSnapshot({ users: opts.users, seed: `fleet-${i + 1}`, policies: 12 }));
   const emu = await startEmulator({
-    snapshot: snapshots[0]!, tls: true,
+    snapshot: snapshots[0]!, tls: true, ...(opts.limits ? { limits: opts.limits } : {}),
     tenants: snapshots.slice(1).map((snapshot, j) => ({ snapshot, ...(j + 1 === opts.failing ? { clients: [{ clientId: DEFAULT_CLIENT.clientId, clientSecret: 'a-secret-the-msp-does-not-have' }] } : {}) })),
   });
   const ca = join(dir, 'emulator-ca.pem');
@@ -37,7 +37,7 @@ export async function startFleet(dir: string, opts: { count: number; users: numb
     `  armEndpoint: ${emu.armUrl}`,
     `  caFile: ${ca}`,
     'tenants:',
-    ...snapshots.flatMap((s, i) => [`  - tenant: ${s.tenant.id}`, `    name: ${JSON.stringify(name(i))}`]),
+    ...snapshots.flatMap((s, i) => [`  - tenant: ${s.tenant.id}`, `    name: ${JSON.stringify(name(i))}`, ...(opts.perTenant?.(i) ?? []).map((l) => `    ${l}`)]),
   ].join('\n') + '\n';
   const file = join(dir, 'tenants.yaml');
   await writeFile(file, yaml);
