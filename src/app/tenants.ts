@@ -18,6 +18,7 @@ import { StateStore, STATE_FILE } from '../store/sqlite.js';
 import { escapeControls } from '../vocabulary.js';
 import { collect, type CollectResult } from './collect.js';
 import { resolveConfig } from './config.js';
+import { checkConfigTenant } from '../config/parse.js';
 import { logAnalyticsEvidence } from './log-analytics.js';
 import { makeTempDir } from './output.js';
 import { scan, type ScanResult } from './scan.js';
@@ -168,6 +169,8 @@ export async function scanTenants(opts: ScanTenantsOptions): Promise<ScanTenants
         logFormat: 'json', logSink: { write: (text: string) => forwardLog(entry.name, text, progress, warnings) },
       }));
       tenantId = collection.tenant.id;
+      // a configuration written for another tenant is this tenant's `config` problem, named before evaluating
+      if (config) await inStage('config', async () => checkConfigTenant(config, collection!.tenant));
       progress({ tenant: entry.name, event: 'collected', message: `collected in ${(collection.wallMs / 1000).toFixed(1)} s (${collection.requests} requests, ${collection.throttled} throttling waits)`, ms: collection.wallMs });
       let evidence: SignInEvidence | undefined;
       if (entry.logAnalyticsWorkspace) {

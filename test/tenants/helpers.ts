@@ -17,11 +17,11 @@ export interface Fleet {
 }
 
 /** `count` small tenants (seeded 1..count) in one emulator; tenant `failing` knows the app with another secret. */
-export async function startFleet(dir: string, opts: { count: number; users: number; failing: number; names?: (i: number) => string; limits?: 'graph' | 'none'; perTenant?: (i: number) => string[] }): Promise<Fleet> {
+export async function startFleet(dir: string, opts: { count: number; users: number; failing: number; names?: (i: number) => string; limits?: 'graph' | 'none'; perTenant?: (i: number) => string[]; deny?: (i: number) => Record<string, 'permission'> | undefined }): Promise<Fleet> {
   const snapshots = Array.from({ length: opts.count }, (_, i) => generateSnapshot({ users: opts.users, seed: `fleet-${i + 1}`, policies: 12 }));
   const emu = await startEmulator({
     snapshot: snapshots[0]!, tls: true, ...(opts.limits ? { limits: opts.limits } : {}),
-    tenants: snapshots.slice(1).map((snapshot, j) => ({ snapshot, ...(j + 1 === opts.failing ? { clients: [{ clientId: DEFAULT_CLIENT.clientId, clientSecret: 'a-secret-the-msp-does-not-have' }] } : {}) })),
+    tenants: snapshots.slice(1).map((snapshot, j) => ({ snapshot, ...(opts.deny?.(j + 1) ? { deny: opts.deny(j + 1)! } : {}), ...(j + 1 === opts.failing ? { clients: [{ clientId: DEFAULT_CLIENT.clientId, clientSecret: 'a-secret-the-msp-does-not-have' }] } : {}) })),
   });
   const ca = join(dir, 'emulator-ca.pem');
   await writeFile(ca, emu.ca!);
