@@ -112,7 +112,8 @@ describe('20 tenants behind one emulator, one failing sign-in', () => {
   it('the command line: roll-up files, each tenant\'s full report in --output-dir, exit 1 for the failed tenant', async () => {
     const out = join(dir, 'cli');
     const r = await runCli(['scan', '--tenants', fleet.file, '--concurrency', String(COUNT), '--state', join(dir, 'cli-state'),
-      '--format', 'json', '--output', join(dir, 'rollup.json'), '--format', 'table', '--output-dir', out], fleet.env);
+      '--format', 'json', '--output', join(dir, 'rollup.json'), '--format', 'sarif', '--output', join(dir, 'rollup.sarif'), '--format', 'ocsf', '--output', join(dir, 'rollup.ocsf.jsonl'),
+      '--format', 'table', '--output-dir', out], fleet.env);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/19 tenant\(s\) scanned, 1 failed/);
     expect(r.stderr).toMatch(/\[customer-08\] FAILED \(auth\)/);
@@ -120,6 +121,13 @@ describe('20 tenants behind one emulator, one failing sign-in', () => {
     const doc = JSON.parse(await readFile(join(dir, 'rollup.json'), 'utf8')) as Rollup;
     expect(doc.mfaguardRollup).toBe(1);
     expect(doc.tenants.map((t) => t.tenantId).sort()).toEqual(run.rollup.tenants.map((t) => t.tenantId).sort());
+    // SARIF and OCSF read each tenant's report back from the state store: a run per tenant (+ the failed one), every tenant's events
+    const sarif = JSON.parse(await readFile(join(dir, 'rollup.sarif'), 'utf8')) as { runs: { invocations: { executionSuccessful: boolean }[] }[] };
+    expect(sarif.runs).toHaveLength(COUNT);
+    expect(sarif.runs.filter((x) => !x.invocations[0]!.executionSuccessful)).toHaveLength(1);
+    const events = (await readFile(join(dir, 'rollup.ocsf.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { cloud: { org: { uid: string } } });
+    expect(events.length).toBe(doc.tenants.reduce((n, t) => n + t.totals.unhealthy, 0));
+    expect(new Set(events.map((e) => e.cloud.org.uid)).size).toBe(doc.tenants.filter((t) => t.totals.unhealthy > 0).length);
     const files = (await readdir(out)).sort();
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(COUNT - 1);
     expect(files).toContain('customer-01.txt');
