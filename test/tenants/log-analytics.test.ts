@@ -14,7 +14,7 @@ let dir: string;
 let fleet: Fleet | undefined;
 afterAll(async () => {
   await fleet?.emu.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const workspace = (i: number) => `0000000${i}-aaaa-4bbb-8ccc-dddddddddddd`;

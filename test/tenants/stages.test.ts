@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { scanTenants } from '../../src/app/tenants.js';
+import { progressLine, scanTenants } from '../../src/app/tenants.js';
 import { safeFileName } from '../../src/cli/scan-tenants.js';
 import { startFleet, type Fleet } from './helpers.js';
 
@@ -15,7 +15,7 @@ let dir: string;
 let fleet: Fleet | undefined;
 afterAll(async () => {
   await fleet?.emu.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 it('names the stage of each failure and completes the healthy tenant', async () => {
@@ -48,4 +48,9 @@ it('makes safe file names from hostile tenant names', () => {
   expect(safeFileName('Contoso Ltd.')).toBe('Contoso_Ltd.');
   expect(safeFileName('\u202e<script>')).toBe('script_');
   expect(safeFileName('...')).toBe('tenant');
+});
+
+it('progress lines show hostile tenant names and messages escaped', () => {
+  const line = progressLine({ tenant: '\x1b[2J\u202eevil\n', event: 'failed', stage: 'auth', message: 'bad\x1b]0;title\x07' });
+  expect(line).toBe('mfaguard: [\\x1b[2J\\u202eevil\\n] FAILED (auth): bad\\x1b]0;title\\x07');
 });
