@@ -16,7 +16,8 @@ export const TENANTS_HELP = `Many tenants (MSP runs):
                         --format/--output then write the roll-up (per tenant and rule, worst first)
   --concurrency N       tenants in flight at once (default 4); each has its own rate budgets
   --output-dir DIR      also write each tenant's full report there, one file per --format
-                        (<name>.json, .html, …); exit 1 when any tenant failed`;
+                        (<name>.json, .html, …); exit 1 when any tenant failed
+                        (--timeout, --max-attempts, --log-format, --quiet apply to every tenant)`;
 
 const EXT: Record<string, string> = { table: 'txt', json: 'json', csv: 'csv', junit: 'xml', sarif: 'sarif', ocsf: 'ocsf.jsonl', markdown: 'md', html: 'html' };
 
@@ -37,6 +38,9 @@ export interface TenantsArgs {
   redact?: boolean | undefined;
   'as-of'?: string | undefined;
   'log-format'?: string | undefined;
+  timeout?: string | undefined;
+  'max-attempts'?: string | undefined;
+  quiet?: boolean | undefined;
 }
 
 /** Flags that make no sense with --tenants (they belong to one tenant: the tenants file says them per tenant). */
@@ -57,8 +61,18 @@ export async function runTenantsScan(values: TenantsArgs & Record<string, unknow
   const outDir = values['output-dir'];
   if (outDir !== undefined) await mkdir(outDir, { recursive: true });
   const state = values['no-state'] ? false : values.state;
+  const num = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} must be a number ≥ 1`);
+    return n;
+  };
+  const timeout = num('--timeout', values.timeout);
+  const maxAttempts = num('--max-attempts', values['max-attempts']);
 
   const onProgress = (e: TenantProgress) => {
+    // --quiet: only what went wrong
+    if (values.quiet && e.event !== 'failed' && e.event !== 'warning') return;
     process.stderr.write(logFormat === 'json'
       ? escapeJsonControls(JSON.stringify({ time: new Date().toISOString(), level: e.event === 'failed' ? 'error' : e.event === 'warning' ? 'warn' : 'info', event: `tenant-${e.event}`, tenant: e.tenant, ...(e.stage ? { stage: e.stage } : {}), message: e.message, ...(e.ms !== undefined ? { ms: e.ms } : {}) })) + '\n'
       : progressLine(e) + '\n');
@@ -67,6 +81,7 @@ export async function runTenantsScan(values: TenantsArgs & Record<string, unknow
   const result = await withTempCleanupOnSignal(() => scanTenants({
     tenants: values.tenants!, ...(concurrency ? { concurrency } : {}), ...(state !== undefined ? { state } : {}), ...(values.redact ? { redact: true } : {}),
     ...(values['as-of'] !== undefined ? { asOf: values['as-of'] } : {}), onProgress,
+    ...(timeout ? { timeoutMs: timeout * 1000 } : {}), ...(maxAttempts ? { maxAttempts } : {}),
     // each tenant's full report, written as soon as it is evaluated (then dropped from memory)
     ...(outDir !== undefined ? {
       onTenantReport: async (entry, report) => {
