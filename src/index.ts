@@ -70,3 +70,10 @@ export { findContradictions, contradictionTarget, type Contradiction, type Contr
 
 export { startDashboard, createDashboard, isLoopbackHost, CONTENT_SECURITY_POLICY } from './app/serve.js';
 export type { DashboardOptions, ServeOptions, RunningDashboard, Dashboard } from './app/serve.js';
+// Many tenants (scan --tenants): scanTenants, the roll-up and its formats, the roll-up of the state store's latest scans.
+export {
+  scanTenants, rollupFromStore, readTenantsFile, parseTenantsText, DEFAULT_TENANT_CONCURRENCY,
+  type ScanTenantsOptions, type ScanTenantsResult, type TenantOutcome, type TenantProgress, type TenantEntry, type TenantsFile, type TenantAuth, type RollupFromStoreOptions,
+} from './app/tenants.js';
+export { buildRollup, rollupRow, type Rollup, type RollupTenant, type RollupFailure, type RollupRule, type RollupStage } from './report/rollup.js';
+export { ROLLUP_FORMATS, findRollupFormat, type RollupFormat, type RollupRenderOptions } from './report/rollup-formats.js';

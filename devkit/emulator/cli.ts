@@ -19,7 +19,8 @@ export const EMULATOR_HELP = `Serve a tenant snapshot as Microsoft Graph, Azure 
 Usage:
   mfaguard-emulator --snapshot PATH [--port P] [--faults RATE] [--limits graph|none] [--tls]
 
-  --snapshot PATH     snapshot file or directory (e.g. demo/tenant.json, or one written by npm run gen)
+  --snapshot PATH     snapshot file or directory (e.g. demo/tenant.json, or one written by npm run gen);
+                      repeat it to serve several tenants on the same port (each with its own limits)
   --port P            port (default 0: any free port)
   --host H            loopback address to listen on (default 127.0.0.1; also ::1, 127.x.y.z, localhost)
   --tls               HTTPS with a self-signed certificate (needed by @azure/identity); the same port
@@ -39,7 +40,7 @@ export async function emulatorMain(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        snapshot: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, faults: { type: 'string' },
+        snapshot: { type: 'string', multiple: true }, port: { type: 'string' }, host: { type: 'string' }, faults: { type: 'string' },
         'fault-seed': { type: 'string' }, limits: { type: 'string' }, tls: { type: 'boolean' }, latency: { type: 'string' },
         json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -58,7 +59,8 @@ export async function emulatorMain(argv: string[]): Promise<number> {
     process.stderr.write(`mfaguard-emulator: ${msg}\n\n${EMULATOR_HELP}\n`);
     return 2;
   };
-  if (!values.snapshot) return usage('--snapshot PATH is required');
+  if (!values.snapshot?.length) return usage('--snapshot PATH is required');
+  const [primary, ...more] = values.snapshot;
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be 0 … 65535, got "${values.port}"`);
   const rate = values.faults === undefined ? 0 : Number(values.faults);
@@ -73,7 +75,8 @@ export async function emulatorMain(argv: string[]): Promise<number> {
   let emu: EmulatorHandle;
   try {
     emu = await startEmulator({
-      snapshotPath: values.snapshot,
+      snapshotPath: primary!,
+      ...(more.length ? { tenants: more.map((snapshotPath) => ({ snapshotPath })) } : {}),
       port,
       ...(values.host ? { host: values.host } : {}),
       tls: values.tls === true,
@@ -108,7 +111,7 @@ export async function emulatorMain(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ url: emu.url, httpUrl: emu.httpUrl, graphUrl: emu.graphUrl, armUrl: emu.armUrl, authorityHost: emu.authorityHost, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, port: emu.port, caFile: caFile ?? null, env })}\n`);
   } else {
     const lines = [
-      `mfaguard emulator serving ${values.snapshot} (tenant ${emu.tenantId})`,
+      `mfaguard emulator serving ${values.snapshot.join(', ')} (tenant${more.length ? 's' : ''} ${Object.keys(emu.tenants).join(', ')})`,
       `  url             ${emu.url}${emu.ca ? `   (plain HTTP on the same port: ${emu.httpUrl})` : ''}`,
       `  graph           ${emu.graphUrl}/v1.0  and  ${emu.graphUrl}/beta`,
       `  arm             ${emu.armUrl}`,

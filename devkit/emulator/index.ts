@@ -11,6 +11,8 @@ export type {
   EmulatorHandle,
   EmulatorOptions,
   EmulatorStats,
+  EmulatorTenantHandle,
+  TenantEmulatorOptions,
   Family,
   FamilyStats,
   FaultKind,

@@ -22,7 +22,7 @@ import { LogAnalyticsEmulator } from './log-analytics.js';
 import { Stats } from './stats.js';
 import { TenantState } from './tenant-state.js';
 import { tenantMutator } from './delta.js';
-import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions } from './types.js';
+import type { DenySpec, EmulatorClient, EmulatorHandle, EmulatorOptions, EmulatorTenantHandle, EmuRequest, EmuResponse, Family, FaultKind, LimitsOptions, TenantEmulatorOptions } from './types.js';
 import { armError, graphError } from './util.js';
 
 const MAX_BODY = 4 * 1024 * 1024;
@@ -97,40 +97,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   else throw new Error('mfaguard emulator: pass snapshot or snapshotPath');
 
   const host = loopbackHost(options.host);
-  const state = new TenantState(snapshot);
-  const clients: EmulatorClient[] = options.clients?.length ? options.clients : [{ ...DEFAULT_CLIENT, roles: ALL_ROLES }];
-  const tenantNames = new Set<string>([state.tenant.id.toLowerCase()]);
-  if (state.tenant.defaultDomain) tenantNames.add(state.tenant.defaultDomain.toLowerCase());
-  for (const d of (state.tenant as { verifiedDomains?: { name?: string }[] }).verifiedDomains ?? []) if (d?.name) tenantNames.add(d.name.toLowerCase());
-  const identity = new Identity({
-    tenantId: state.tenant.id,
-    tenantNames,
-    clients,
-    tokenLifetime: options.tokenLifetimeSeconds ?? 3599,
-    deviceCodeInterval: options.deviceCodeInterval ?? 5,
-    deviceCodeAutoApprove: options.deviceCodeAutoApprove ?? false,
-    findUser: (idOrUpn) => {
-      if (idOrUpn) return state.findUser(idOrUpn);
-      return state.users.find((u) => u.accountEnabled !== false && (u.userType ?? 'Member') === 'Member');
-    },
-  });
-  const limitsOpts: LimitsOptions = typeof options.limits === 'object' ? options.limits : { mode: options.limits ?? 'graph' };
-  const limiter = new Limiter(limitsOpts, state.users.length);
-  const stats = new Stats(limiter);
-  const faults = new Faults(options.faults);
-  const deny = new Map<string, DenySpec>(Object.entries(options.deny ?? {}));
-  const pageSizes = options.pageSizes ?? {};
-  const graphCtx: GraphCtx = { state, identity, limiter, stats, faults, deny, pageSizes, userListPerUserMfaState: options.userListPerUserMfaState ?? 'yes',
-    ...(options.failWrites?.length ? { writeFaults: new WriteFaults(new Set(options.failWrites)) } : {}) };
-  const armCtx: ArmCtx = { state, identity, limiter, stats, faults, deny, pageSizes };
-  const logAnalytics = new LogAnalyticsEmulator(identity, () => state.signIns, options.logAnalytics);
+  // One process may serve several tenants (MSP runs): each has its own state, identity (signing key),
+  // limits, stats, faults and denials; requests are routed by the tenant in the token authority's path
+  // or the access token's `tid`, as Entra ID and Graph do (tenantRuntime below).
+  const primary = await tenantRuntime(snapshot, options, options);
+  const runtimes: TenantRuntime[] = [primary];
+  for (const t of options.tenants ?? []) {
+    const snap = t.snapshot ?? (t.snapshotPath ? (await loadSnapshot(t.snapshotPath)).snapshot : undefined);
+    if (!snap) throw new Error('mfaguard emulator: each of tenants needs snapshot or snapshotPath');
+    const rt = await tenantRuntime(snap, { ...options, ...t }, options);
+    if (runtimes.some((r) => r.state.tenant.id.toLowerCase() === rt.state.tenant.id.toLowerCase())) throw new Error(`mfaguard emulator: tenant ${rt.state.tenant.id} given twice`);
+    runtimes.push(rt);
+  }
+  const byName = new Map<string, TenantRuntime>();
+  // ids first, then domains: a domain two generated tenants share goes to the first
+  for (const rt of runtimes) byName.set(rt.state.tenant.id.toLowerCase(), rt);
+  for (const rt of runtimes) for (const n of rt.names) if (!byName.has(n)) byName.set(n, rt);
+  const pick = (segments: string[], headers: Record<string, string>, query: URLSearchParams): TenantRuntime => {
+    const seg = segments[0]?.toLowerCase();
+    if (seg && byName.has(seg)) return byName.get(seg)!;
+    if (seg === '_emulator' && query.get('tenant')) return byName.get(query.get('tenant')!.toLowerCase()) ?? primary;
+    const tid = tidOf(headers.authorization);
+    return (tid && byName.get(tid.toLowerCase())) || primary;
+  };
+  const { state, identity, limiter, stats, faults, deny, clients, logAnalytics } = primary;
   const latency = Math.max(0, options.latencyMs ?? 0);
   const tlsOn = options.tls === true;
   const pems = tlsOn ? await makeCertificate(host) : undefined;
 
   let baseUrl = '';
 
-  function route(req: EmuRequest): EmuResponse {
+  function route(rt: TenantRuntime, req: EmuRequest): EmuResponse {
+    const { state, identity, stats, graphCtx, armCtx } = rt;
     const s = req.segments;
     if (s[0] === '_emulator') {
       if (s[1] === 'stats') return { status: 200, headers: { 'content-type': 'application/json' }, body: stats.snapshot() };
@@ -156,7 +154,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   async function handle(inReq: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.totalRequests++;
     const secure = (inReq.socket as { encrypted?: boolean }).encrypted === true;
     const hostHeader = inReq.headers.host ?? `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const origin = `${secure ? 'https' : 'http'}://${hostHeader}`;
@@ -186,6 +183,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...(headers['client-request-id'] ? { clientRequestId: headers['client-request-id'] } : {}),
       origin,
     };
+    const rt = pick(segments, headers, emuReq.query);
+    const { stats, faults } = rt;
+    stats.totalRequests++;
     const raw = await readBody(inReq);
     const family = familyOfPath(segments, method);
     const isArmLike = family === 'arm' || family === 'armWrite' || family === 'arg';
@@ -229,7 +229,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     let out: EmuResponse;
     try {
-      out = (await logAnalytics.handle(emuReq)) ?? route(emuReq);
+      out = (await rt.logAnalytics.handle(emuReq)) ?? route(rt, emuReq);
     } catch (e) {
       out = graphError(emuReq, 500, 'InternalServerError', `mfaguard emulator error: ${(e as Error).message}`);
     }
@@ -341,8 +341,89 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     currentSnapshot: () => state.toSnapshot(),
     mutate: tenantMutator(state),
+    tenants: Object.fromEntries(runtimes.map((rt) => [rt.state.tenant.id, tenantHandle(rt)])),
   };
   return handle2;
+}
+
+/** Everything one tenant of the emulator has to itself. */
+interface TenantRuntime {
+  state: TenantState;
+  identity: Identity;
+  limiter: Limiter;
+  stats: Stats;
+  faults: Faults;
+  deny: Map<string, DenySpec>;
+  clients: EmulatorClient[];
+  graphCtx: GraphCtx;
+  armCtx: ArmCtx;
+  logAnalytics: LogAnalyticsEmulator;
+  /** Lower-case id and domains the token authority's path may name it by. */
+  names: Set<string>;
+}
+
+/** A tenant's state and services; `o` is its options (the top-level ones, or a `tenants` entry over them). */
+async function tenantRuntime(snapshot: Snapshot, o: EmulatorOptions & TenantEmulatorOptions, top: EmulatorOptions): Promise<TenantRuntime> {
+  const state = new TenantState(snapshot);
+  const clients: EmulatorClient[] = o.clients?.length ? o.clients : top.clients?.length ? top.clients : [{ ...DEFAULT_CLIENT, roles: ALL_ROLES }];
+  const names = new Set<string>([state.tenant.id.toLowerCase()]);
+  if (state.tenant.defaultDomain) names.add(state.tenant.defaultDomain.toLowerCase());
+  for (const d of (state.tenant as { verifiedDomains?: { name?: string }[] }).verifiedDomains ?? []) if (d?.name) names.add(d.name.toLowerCase());
+  const identity = new Identity({
+    tenantId: state.tenant.id,
+    tenantNames: names,
+    clients,
+    tokenLifetime: top.tokenLifetimeSeconds ?? 3599,
+    deviceCodeInterval: top.deviceCodeInterval ?? 5,
+    deviceCodeAutoApprove: top.deviceCodeAutoApprove ?? false,
+    findUser: (idOrUpn) => {
+      if (idOrUpn) return state.findUser(idOrUpn);
+      return state.users.find((u) => u.accountEnabled !== false && (u.userType ?? 'Member') === 'Member');
+    },
+  });
+  const limitsOpts: LimitsOptions = typeof o.limits === 'object' ? o.limits : { mode: o.limits ?? 'graph' };
+  const limiter = new Limiter(limitsOpts, state.users.length);
+  const stats = new Stats(limiter);
+  const faults = new Faults(o.faults);
+  const deny = new Map<string, DenySpec>(Object.entries(o.deny ?? {}));
+  const pageSizes = o.pageSizes ?? {};
+  const graphCtx: GraphCtx = { state, identity, limiter, stats, faults, deny, pageSizes, userListPerUserMfaState: o.userListPerUserMfaState ?? 'yes',
+    ...(top.failWrites?.length ? { writeFaults: new WriteFaults(new Set(top.failWrites)) } : {}) };
+  const armCtx: ArmCtx = { state, identity, limiter, stats, faults, deny, pageSizes };
+  const logAnalytics = new LogAnalyticsEmulator(identity, () => state.signIns, o.logAnalytics);
+  return { state, identity, limiter, stats, faults, deny, clients, graphCtx, armCtx, logAnalytics, names };
+}
+
+function tenantHandle(rt: TenantRuntime): EmulatorTenantHandle {
+  return {
+    tenantId: rt.state.tenant.id,
+    clientId: rt.clients[0]!.clientId,
+    clientSecret: rt.clients[0]!.clientSecret ?? '',
+    stats: () => rt.stats.snapshot(),
+    resetStats: () => {
+      rt.stats.reset();
+      rt.limiter.reset();
+      rt.faults.reset();
+    },
+    logAnalyticsStats: () => rt.logAnalytics.stats,
+    setDeny: (collection, spec) => {
+      if (spec === undefined) rt.deny.delete(collection);
+      else rt.deny.set(collection, spec);
+    },
+    currentSnapshot: () => rt.state.toSnapshot(),
+  };
+}
+
+/** The `tid` claim of a bearer token, unverified: it only picks the tenant whose identity then verifies the token. */
+function tidOf(authorization: string | undefined): string | undefined {
+  const m = /^Bearer\s+([^.\s]+)\.([^.\s]+)\./i.exec(authorization ?? '');
+  if (!m) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof claims.tid === 'string' ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function routeName(s: string[]): string {

@@ -87,6 +87,39 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Faults also hit the token endpoint (default false). */
   faultIdentity?: boolean;
+  /**
+   * More tenants behind the same port (MSP runs): each with its own state, signing key, limits, stats,
+   * faults and denials. The token endpoint finds a tenant by the id or domain in its path
+   * (`/{tenant}/oauth2/v2.0/token`); Graph, ARM and Log Analytics by the access token's `tid`.
+   * The top-level `snapshot` stays the primary tenant (`common`, `/_emulator/*` without `?tenant=`).
+   */
+  tenants?: TenantEmulatorOptions[];
+}
+
+/** One more tenant of a multi-tenant emulator; what it does not set comes from the top-level options. */
+export interface TenantEmulatorOptions {
+  snapshot?: Snapshot;
+  snapshotPath?: string;
+  /** App registrations this tenant's token endpoint accepts (default the top-level `clients`, else DEFAULT_CLIENT). */
+  clients?: EmulatorClient[];
+  limits?: 'graph' | 'none' | LimitsOptions;
+  faults?: FaultOptions;
+  deny?: Record<string, DenySpec>;
+  pageSizes?: Record<string, number>;
+  logAnalytics?: LogAnalyticsEmulatorOptions;
+  userListPerUserMfaState?: 'yes' | 'omit' | 'error';
+}
+
+/** Per-tenant controls of a multi-tenant emulator (`EmulatorHandle.tenants`, keyed by tenant id). */
+export interface EmulatorTenantHandle {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  logAnalyticsStats(): LogAnalyticsStats;
+  setDeny(collection: string, spec: DenySpec | undefined): void;
+  currentSnapshot(): Snapshot;
 }
 
 export interface FamilyStats {
@@ -171,6 +204,8 @@ export interface EmulatorHandle {
   currentSnapshot(): Snapshot;
   /** Change the running tenant (users, groups, members, registration), recorded for delta queries (delta.ts). */
   mutate: TenantMutator;
+  /** Every tenant served (the primary one included), by tenant id. */
+  tenants: Record<string, EmulatorTenantHandle>;
 }
 
 /** A request as the router sees it (also used for $batch items). */

@@ -18,6 +18,7 @@ import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMi
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
 import { printImportProgress } from './signins-import.js';
 import type { Command } from './command.js';
+import { runTenantsScan, TENANTS_HELP } from './scan-tenants.js';
 
 const stateOption = (state: string | false | undefined) => (state === undefined ? {} : { state });
 
@@ -38,7 +39,7 @@ export function stateFromArgs(values: { state?: string | undefined; 'no-state'?:
   return values['no-state'] ? false : values.state;
 }
 
-const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T) [options]
+const SCAN_HELP = `Usage: mfaguard scan (--snapshot PATH | --demo | --tenant T | --tenants FILE) [options]
 
 Evaluate MFA coverage of every user and run the rule catalog.
 
@@ -70,6 +71,8 @@ ${STATE_OPTIONS_HELP}
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
 
+${TENANTS_HELP}
+
 Outputs are written together or not at all: files into temporary files first, then standard output,
 then the files renamed into place. An output may not be the snapshot (or inside it) nor given twice.
 
@@ -98,6 +101,9 @@ const SCAN_OPTIONS = {
   signins: { type: 'string', multiple: true },
   'signins-db': { type: 'string' },
   ...COLLECT_ARG_OPTIONS,
+  tenants: { type: 'string' },
+  concurrency: { type: 'string' },
+  'output-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -107,6 +113,8 @@ async function runScanCommand(argv: string[]): Promise<number> {
     process.stdout.write(SCAN_HELP + '\n');
     return 0;
   }
+  if (values.tenants !== undefined) return runTenantsScan(values);
+  for (const k of ['concurrency', 'output-dir'] as const) if (values[k] !== undefined) throw new UsageError(`--${k} needs --tenants FILE`);
   const gate = reportOptions(values, [values.snapshot, values['save-snapshot'], values.demo ? demoSnapshotPath() : undefined, ...(values.signins ?? []), values['signins-db']]);
 
   const live = values.tenant !== undefined;
@@ -232,7 +240,7 @@ export function reportOptions(
 
 export const scanCommand: Command = {
   name: 'scan',
-  usage: 'mfaguard scan (--snapshot PATH | --demo | --tenant T) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]',
+  usage: 'mfaguard scan (--snapshot PATH | --demo | --tenant T | --tenants FILE) [--format FORMAT] [--output FILE] ... [--fail-on SEVERITY] [--redact]',
   help: SCAN_HELP,
   options: SCAN_OPTIONS,
   run: runScanCommand,

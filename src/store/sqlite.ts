@@ -326,6 +326,16 @@ export class StateStore {
     return read();
   }
 
+  /** A recorded scan's header and rules without its findings and principals (roll-ups of many tenants). */
+  loadHeader(scanId: number): (Pick<Report, 'tenant' | 'snapshotCollectedAt' | 'generatedAt' | 'summary' | 'rules' | 'dataGaps'> & { principalCount: number }) | undefined {
+    const scan = this.db.prepare('SELECT collected_at, generated_at, header, rules_hash, principal_count FROM scans WHERE id = ?').get(scanId) as
+      { collected_at: string; generated_at: string; header: string; rules_hash: string; principal_count: number } | undefined;
+    if (!scan) return undefined;
+    const header = JSON.parse(scan.header) as Header;
+    const rules = JSON.parse(this.db.prepare('SELECT body FROM blobs WHERE hash = ?').pluck().get(scan.rules_hash) as string) as ReportRuleInfo[];
+    return { tenant: header.tenant, snapshotCollectedAt: scan.collected_at, generatedAt: scan.generated_at, summary: header.summary, rules, dataGaps: header.dataGaps, principalCount: scan.principal_count };
+  }
+
   /** A value another component keeps per tenant (parsed JSON), or undefined. */
   getTenantState<T = unknown>(tenantId: string, key: string): T | undefined {
     const row = this.db.prepare('SELECT value FROM tenant_state WHERE tenant_id = ? AND key = ?').pluck().get(tenantId, key) as string | undefined;
