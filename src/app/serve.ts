@@ -30,7 +30,9 @@ import { decodeText } from '../snapshot/decode.js';
 import { addExemption } from './exempt.js';
 import { explainModelUser, type Explanation } from './explain.js';
 import type { SnapshotSource } from './source.js';
-import type { StateLocation } from './state.js';
+import { resolveStateDir, type StateLocation } from './state.js';
+import { rollupFromStore } from './tenants.js';
+import type { Rollup } from '../report/rollup.js';
 import { DASHBOARD_CSS, DASHBOARD_JS } from './dashboard/assets.js';
 import { DashboardData, type LoadedScan } from './dashboard/data.js';
 import { SORT_KEYS, type FindingsQuery, type SortKey } from './dashboard/findings-index.js';
@@ -184,7 +186,17 @@ export function createDashboard(opts: DashboardOptions = {}): Dashboard {
     return c.html(pages.overviewPage(ctx, ctx.loaded.report, scans, trendsOf(ctx, scans)));
   });
 
-  app.get('/tenants', (c) => c.html(pages.tenantsPage(context(c, false))));
+  // the roll-up of every tenant's latest scan (as `scan --tenants` writes it), worst first
+  app.get('/tenants', (c) => {
+    const ctx = context(c, false);
+    let rollup: Rollup | undefined;
+    try {
+      if (ctx.tenants.length) rollup = rollupFromStore(resolveStateDir(opts).dir).rollup;
+    } catch {
+      rollup = undefined; // no store yet: the page says so
+    }
+    return c.html(pages.tenantsPage(ctx, rollup));
+  });
 
   app.get('/findings', (c) => {
     const ctx = context(c);

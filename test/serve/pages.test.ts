@@ -250,5 +250,17 @@ describe('several tenants', () => {
     const tenants = await (await c.get('/tenants')).text();
     expect(tenants).toContain('Northwind Traders');
     expect(tenants).toContain('Contoso &lt;b&gt;bold&lt;/b&gt;');
+    expect(tenants).not.toContain('<b>bold</b>');
+    // the roll-up: one row per tenant's latest scan, with the same counts as rollupFromStore
+    const { rollupFromStore } = await import('../../src/app/tenants.js');
+    const { rollup } = rollupFromStore(two);
+    expect(rollup.tenants).toHaveLength(2);
+    expect(tenants).toContain('Roll-up: latest scan of each tenant, worst first');
+    const section = tenants.slice(tenants.indexOf('Roll-up:'));
+    for (const t of rollup.tenants) {
+      expect(section).toContain(`>${t.unhealthy.low}</td><td class="num">${t.unhealthy.medium}</td><td class="num">${t.unhealthy.high}</td><td class="num">${t.totals.unknown}</td>`);
+    }
+    const worst = rollup.tenants[0]!;
+    expect(section.indexOf(worst.tenantId)).toBeLessThan(section.indexOf(rollup.tenants[1]!.tenantId));
   });
 });

@@ -12,6 +12,7 @@ import { impactLines } from '../../report/plan-review.js';
 import { trendChartSvg, type Trends } from '../../report/trends.js';
 import type { Report, ReportPrincipal } from '../../report/report.js';
 import type { Plan } from '../../remediation/types.js';
+import type { Rollup } from '../../report/rollup.js';
 import type { Finding } from '../../rules/types.js';
 import type { ScanRecord, TenantRecord } from '../../store/sqlite.js';
 import { describeGrant } from '../../rules/azure-tier.js';
@@ -86,12 +87,22 @@ export function score(report: Report): { percent: number | null; healthy: number
   return { percent: healthy + unhealthy ? Math.round((healthy / (healthy + unhealthy)) * 1000) / 10 : null, healthy, unhealthy, unknown };
 }
 
-export function tenantsPage(ctx: PageContext): string {
+export function tenantsPage(ctx: PageContext, rollup?: Rollup): string {
   const rows = ctx.tenants.map((t) => `<tr><td><a href="${h('/' + qs({ tenant: t.id }))}">${h(t.displayName ?? t.id)}</a></td><td class="mono">${h(t.id)}</td><td class="num">${t.scans}</td><td class="num">${t.lastScan ?? ''}</td></tr>`).join('');
-  // The multi-tenant roll-up (per tenant and rule, worst first) belongs on this page: see serve.ts, /tenants.
   return layout(ctx, 'tenants', 'Tenants', `<section class="panel"><h3>Tenants in the state store</h3>${ctx.tenants.length
     ? `<div class="table-wrap"><table><thead><tr><th scope="col">tenant</th><th scope="col">id</th><th scope="col" class="num">scans</th><th scope="col" class="num">last scan</th></tr></thead><tbody>${rows}</tbody></table></div>`
-    : '<p>No scans recorded yet. Run <code>mfaguard scan</code> first: every scan is recorded in the state store.</p>'}</section>`);
+    : '<p>No scans recorded yet. Run <code>mfaguard scan</code> first: every scan is recorded in the state store.</p>'}</section>${rollup ? rollupSection(rollup) : ''}`);
+}
+
+/** Every tenant's latest scan, worst first (the roll-up of `scan --tenants`), and the rules failing in most tenants. */
+function rollupSection(r: Rollup): string {
+  const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
+  const tenants = r.tenants.map((t) => `<tr><td><a href="${h('/' + qs({ tenant: t.tenantId }))}">${h(t.displayName ?? t.name)}</a></td><td class="num">${pct(t.score)}</td>`
+    + `${SEVERITIES.map((s) => `<td class="num">${t.unhealthy[s] ?? 0}</td>`).join('')}<td class="num">${t.totals.unknown}</td><td class="num">${t.totals.exempt}</td></tr>`).join('');
+  const rules = r.rules.filter((x) => x.tenantsUnhealthy > 0).map((x) => `<tr><td>${h(x.ruleId)}</td><td>${h(x.severity)}</td><td class="num">${x.tenantsUnhealthy}</td><td class="num">${x.counts.unhealthy}</td></tr>`).join('');
+  return `<section class="panel"><h3>Roll-up: latest scan of each tenant, worst first</h3><div class="table-wrap"><table><thead><tr><th scope="col">tenant</th><th scope="col" class="num">score</th>${SEVERITIES.map((s) => `<th scope="col" class="num">unhealthy ${h(s)}</th>`).join('')}<th scope="col" class="num">unknown</th><th scope="col" class="num">exempt</th></tr></thead><tbody>${tenants}</tbody></table></div>`
+    + (rules ? `<h3>Rules failing across tenants</h3><div class="table-wrap"><table><thead><tr><th scope="col">rule</th><th scope="col">severity</th><th scope="col" class="num">tenants</th><th scope="col" class="num">unhealthy findings</th></tr></thead><tbody>${rules}</tbody></table></div>` : '')
+    + '</section>';
 }
 
 export function overviewPage(ctx: PageContext, report: Report, scans: ScanRecord[], trends: Trends): string {
