@@ -30,7 +30,7 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
   it('apply → scan → apply again → rollback → scan', async () => {
     const env = childEnv(emu as never);
     const live = emulatorArgs(emu as never, caFile);
-    const state = ['--state-dir', join(dir, 'state')];
+    const state = ['--state', join(dir, 'state')];
     const plan = join(dir, 'plan.json');
     const siem = join(dir, 'siem.jsonl');
     const p = await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env);
@@ -68,6 +68,41 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
       expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
     }
     expect(readFileSync(siem, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+  });
+
+  it('the audit log is audit.jsonl in the state directory (MFAGUARD_STATE_DIR by default), which runs reads; --state-dir is the same as --state', async () => {
+    const stateHome = join(dir, 'env-state');
+    const env = { ...childEnv(emu as never), MFAGUARD_STATE_DIR: stateHome };
+    const live = emulatorArgs(emu as never, caFile);
+    const plan = join(dir, 'plan-env.json');
+    expect((await runCli(['plan', '--demo', '--only', 'registrationCampaign', '--out', plan], env)).code).toBe(0);
+    const a = await runCli(['apply', plan, ...live, '--yes'], env);
+    expect(a.code, a.stderr).toBe(0);
+    const runId = /^(run-\S+): completed/m.exec(a.stdout)![1]!;
+    const records = ndjson(join(stateHome, 'audit.jsonl')) as { runId: string }[];
+    expect(records.map((r) => r.runId)).toContain(runId);
+    const runs = await runCli(['runs', '--format', 'json'], env);
+    expect(JSON.parse(runs.stdout).map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    const same = await runCli(['runs', '--state-dir', stateHome, '--format', 'json'], { ...env, MFAGUARD_STATE_DIR: join(dir, 'elsewhere') });
+    expect(JSON.parse(same.stdout).map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    const rb = await runCli(['rollback', runId, ...live, '--yes'], env);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect((ndjson(join(stateHome, 'audit.jsonl')) as { type: string }[]).some((r) => r.type === 'rollback')).toBe(true);
+  });
+
+  it('a hand-edited plan whose new policy no longer excludes the break-glass account: apply re-runs the guard on the live tenant, exit 4 naming the check, nothing written', async () => {
+    const env = childEnv(emu as never);
+    const live = emulatorArgs(emu as never, caFile);
+    const plan = join(dir, 'edited.json');
+    expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--out', plan], env)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(plan, 'utf8')) as { actions: { after: { conditions: { users: { excludeUsers: string[] } } } }[] };
+    for (const a of doc.actions) a.after.conditions.users.excludeUsers = [];
+    writeFileSync(plan, JSON.stringify(doc));
+    const writes = emu.stats().writes.length;
+    const r = await runCli(['apply', plan, ...live, '--yes', '--state', join(dir, 's-edited')], env);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/lock-out guard failed on the tenant as it is now \(breakglass-untouched/);
+    expect(emu.stats().writes.length).toBe(writes);
   });
 
   it('refuses without --yes when not in a terminal, and a plan for another tenant', async () => {
