@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { TenantConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
-import { evaluateSnapshotAsync } from '../evaluate.js';
+import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import { MemorySignInEvidence } from '../evidence/memory.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { buildPlan } from '../remediation/plan.js';
@@ -59,6 +59,8 @@ export interface PlanResult {
   snapshot: Snapshot;
   /** Users per state and target, before the plan and after it (report-only policies read as enabled). */
   matrix: { before: CoverageMatrix; after: CoverageMatrix };
+  /** The scan the plan was made from (with the configuration's exemptions): `plan --format html` renders it as the HTML report with the plan as a section. */
+  evaluation: Evaluation;
 }
 
 /** Raw Graph signIn objects when we have them (a --signins file or the snapshot's own): report-only results need them. */
@@ -98,14 +100,14 @@ export async function planRemediation(opts: PlanOptions): Promise<PlanResult> {
   checkTenant(opts.config, snapshot);
   const evidence = await evidenceFor(opts, snapshot);
   // Exempt findings (spec/config.md) are not unhealthy, so no action is proposed for them.
-  const { findings } = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
+  const evaluation = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
   const raw = await rawSignIns(opts, snapshot);
-  const { plan, before, after } = await buildPlan(snapshot, findings, {
+  const { plan, before, after } = await buildPlan(snapshot, evaluation.findings, {
     ...(raw ? { reportOnly: indexReportOnlyResults(raw) } : {}),
     config: { breakGlassAccounts: breakGlassOf(opts) }, only: (opts.only ?? []) as PlanActionKind[], acceptImpact: opts.acceptImpact ?? [],
     ...(evidence ? { evidence } : {}), ...(opts.now ? { now: opts.now } : {}),
   });
-  return { plan, snapshot, matrix: { before: coverageMatrix(before), after: coverageMatrix(after) } };
+  return { plan, snapshot, matrix: { before: coverageMatrix(before), after: coverageMatrix(after) }, evaluation };
 }
 
 export interface WhatIfFilesOptions extends RemediationInputs {

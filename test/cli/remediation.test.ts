@@ -40,8 +40,14 @@ describe('mfaguard plan', () => {
     const md = await mfaguard(['plan', '--demo', ...BG, '--format', 'markdown']);
     expect(md.stdout).toMatch(/## Guard/);
     expect(md.stdout).toMatch(/\| a1 \| create CA policy \|/);
+    // html: the full HTML report of the scan, with the plan as its "Remediation plan" section, self-contained.
     const html = await mfaguard(['plan', '--demo', ...BG, '--format', 'html']);
-    expect(html.stdout).toMatch(/<h2>Guard<\/h2>/);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toMatch(/^<!doctype html>/i);
+    expect(html.stdout).toContain('id="mfaguard-meta"');
+    expect(html.stdout).toContain('<a href="#remediation-plan">Remediation plan');
+    expect(html.stdout).toMatch(/<section class="block" id="remediation-plan"[^]*<td>a1<\/td><td>create CA policy<\/td>[^]*<h3>Guard<\/h3>/);
+    expect(html.stdout).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?\/\//i);
   });
 });
 
