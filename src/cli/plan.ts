@@ -10,7 +10,7 @@ import { ACTION_KINDS } from '../remediation/types.js';
 import { escapeJsonControls } from '../vocabulary.js';
 import { printWarning, toStdout } from './output.js';
 import { configOptions } from './config.js';
-import { REMEDIATION_INPUT_HELP, REMEDIATION_INPUT_OPTIONS, remediationSource, reviewFormat } from './whatif.js';
+import { REMEDIATION_INPUT_HELP, REMEDIATION_INPUT_OPTIONS, remediationSource, reviewFormat, signInsOf } from './whatif.js';
 import type { Command } from './command.js';
 
 const PLAN_HELP = `Usage: mfaguard plan (--snapshot PATH | --demo | --tenant T) [--only KIND...] --out PLAN.json [options]
@@ -41,7 +41,7 @@ async function runPlan(argv: string[]): Promise<number> {
   const { plan, matrix, evaluation } = await planRemediation({
     ...(config ? { config } : {}),
     source: remediationSource(values), breakGlassAccounts: values['break-glass'] ?? [], only: values.only ?? [],
-    acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
+    acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...signInsOf(values),
   });
   const review: Review = { title: 'Remediation plan', tenantId: plan.tenantId, actions: plan.actions, guard: plan.guard, matrix, json: plan };
   if (plan.guard.passed && values.out) await writeFileAtomically(values.out, async (write) => { await write(escapeJsonControls(JSON.stringify(plan, null, 2)) + '\n'); });

@@ -51,6 +51,24 @@ describe('mfaguard plan', () => {
   });
 });
 
+describe('mfaguard plan --signins (any format, through the sign-in store)', () => {
+  it('a report-only failure of a user who is not MFA capable withholds enabling that policy, naming the user', async () => {
+    const demo = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'tenant.json'), 'utf8'));
+    const plan = JSON.parse((await mfaguard(['plan', '--demo', ...BG, '--format', 'json'])).stdout);
+    const enable = plan.actions.find((a: { kind: string; withheld?: string }) => a.kind === 'enableCaPolicy' && !a.withheld);
+    expect(enable).toBeDefined();
+    const yuki = demo.userRegistrationDetails.find((r: { isMfaCapable: boolean; userPrincipalName: string }) => r.isMfaCapable === false && r.userPrincipalName.startsWith('yuki'));
+    const signIn = { ...demo.signIns[0], id: 'aaaaaaaa-0000-4000-8000-000000000001', userId: yuki.id, userPrincipalName: yuki.userPrincipalName,
+      appliedConditionalAccessPolicies: [{ id: enable.target.toUpperCase(), displayName: 'x', result: 'reportOnlyFailure' }] };
+    const file = join(dir, 'report-only.ndjson');
+    writeFileSync(file, JSON.stringify(signIn) + '\n');
+    const r = await mfaguard(['plan', '--demo', ...BG, '--signins', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const withheld = JSON.parse(r.stdout).actions.find((a: { target: string }) => a.target === enable.target);
+    expect(withheld.withheld).toMatch(/reported failures or interruptions for 1 user\(s\) who are not MFA capable: yuki/);
+  });
+});
+
 describe('mfaguard whatif', () => {
   const policy = (p: Record<string, unknown>) => ({
     displayName: 'Everyone MFA', state: 'enabled',
