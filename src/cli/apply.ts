@@ -28,7 +28,8 @@ const GUARD_HELP = `  --config FILE         tenant configuration whose breakGlas
   --break-glass ACCOUNT another break-glass account, UPN or object id; repeat for each
   --accept-impact ID    let action ID block sign-ins seen in the window (the plan's own are kept)`;
 
-const { resume: _r, skip: _s, 'auth-methods-for': _a, 'log-format': _l, verbose: _v, quiet: _q, ...SESSION_FLAGS } = COLLECT_ARG_OPTIONS;
+// Incremental collection is not for a session that writes (the guard's read of the tenant is always a full one); --state here is the state directory.
+const { resume: _r, skip: _s, 'auth-methods-for': _a, 'log-format': _l, verbose: _v, quiet: _q, incremental: _i, state: _st, previous: _p, 'registration-max-age': _m, ...SESSION_FLAGS } = COLLECT_ARG_OPTIONS;
 const RUN_OPTIONS = {
   ...SESSION_FLAGS, yes: { type: 'boolean' }, state: { type: 'string' }, 'state-dir': { type: 'string' }, 'audit-log': { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];

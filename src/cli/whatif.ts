@@ -37,8 +37,10 @@ ${CONFIG_OPTIONS_HELP}
   --accept-impact ID    let action ID block sign-ins seen in the window; repeat for each
   --format FMT          ${REVIEW_FORMATS.join(', ')} (default table)`;
 
+// Incremental collection needs a previous snapshot to merge into: plan and whatif collect afresh.
+const { incremental: _i, state: _st, previous: _p, 'registration-max-age': _m, ...PLAN_COLLECT_OPTIONS } = COLLECT_ARG_OPTIONS;
 export const REMEDIATION_INPUT_OPTIONS = {
-  ...COLLECT_ARG_OPTIONS,
+  ...PLAN_COLLECT_OPTIONS,
   ...CONFIG_ARG_OPTIONS,
   snapshot: { type: 'string' }, demo: { type: 'boolean' }, 'break-glass': { type: 'string', multiple: true },
   signins: { type: 'string', multiple: true }, 'signins-db': { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
