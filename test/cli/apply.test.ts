@@ -134,7 +134,8 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
       expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env)).code).toBe(0);
       const before = slow.stats().writes.length;
       const child = spawnCli(['apply', plan, ...live, '--yes', ...state], env);
-      const deadline = Date.now() + 60_000;
+      // Apply first reads the whole tenant for its guard, every request 1.5 s slower: allow for it.
+      const deadline = Date.now() + 120_000;
       while (slow.stats().writes.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(slow.stats().writes.length).toBe(before + 1);
       child.child.kill('SIGKILL');
@@ -156,7 +157,7 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     } finally {
       await slow.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   it('a write fault injected by the emulator at action 2 that outlasts the retries stops the run there (exit 1); rollback restores exactly', async () => {
     const faulty = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', failWrites: [2, 3, 4, 5] }); // every attempt at action 2 (apply retries a write 4 times)
