@@ -38,13 +38,13 @@ export {
 } from './app/signins.js';
 export type { SignInRow } from './evidence/row.js';
 export { planRemediation, whatIfPolicyFiles, type PlanOptions, type PlanResult, type RemediationInputs, type WhatIfFilesOptions } from './app/remediation.js';
-export { applyPlan, rollbackRun, listRuns, readAudit, GuardRefusal, type AuditRecord, type GraphWriter, type RunOptions, type RunResult, type RunSummary } from './app/apply.js';
+export { applyPlan, rollbackRun, listRuns, readAudit, readTenantForGuard, GuardRefusal, type AuditRecord, type GraphWriter, type RunOptions, type ApplyOptions, type LiveGuardOptions, type RunResult, type RunSummary } from './app/apply.js';
 export { openGraphSession, type GraphSession, type SessionOptions } from './app/graph-session.js';
 export { applyActionToSnapshot } from './remediation/apply-snapshot.js';
-export { buildPlan, proposeActions, assessActions } from './remediation/plan.js';
+export { buildPlan, proposeActions, assessActions, recheckGuard } from './remediation/plan.js';
 export { whatIf, type PolicyFile, type WhatIfOptions, type WhatIfResult } from './remediation/whatif.js';
 export { runGuard } from './remediation/guard.js';
-export { renderReview, REVIEW_FORMATS, type Review, type ReviewFormat } from './report/plan-review.js';
+export { renderReview, reviewHtmlSection, REVIEW_FORMATS, type Review, type ReviewFormat } from './report/plan-review.js';
 export type { Plan, PlanAction, Impact, GuardResult, GuardCheck, ActionKind, PlanActionKind } from './remediation/types.js';
 
 export type { Format, RenderOptions } from './report/formats.js';

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { marker, MARKER_PREFIX } from '../remediation/templates.js';
-import type { Plan, PlanAction } from '../remediation/types.js';
+import { recheckGuard } from '../remediation/plan.js';
+import type { GuardCheck, Plan, PlanAction } from '../remediation/types.js';
+import type { Snapshot } from '../snapshot/types.js';
+import type { CollectOptions } from '../collect/collect.js';
+import { collect } from './collect.js';
+import { makeTempDir } from './output.js';
+import { loadSnapshotFrom } from './source.js';
 
 /** What apply needs of a Graph client (AzureClient has this shape). URLs are relative to the Graph root, e.g. `/v1.0/...`. */
 export interface GraphWriter {
@@ -87,6 +93,44 @@ async function retried<T>(opts: RunOptions, write: () => Promise<T>, alreadyDone
   }
 }
 
+/**
+ * The lock-out guard of apply (spec/remediation.md: "plan and apply both refuse … the tenant may have
+ * changed between them"): before the first write the tenant is read again and every guard check is
+ * run on the plan's actions applied to it.
+ */
+export interface LiveGuardOptions {
+  /** Reads the tenant as it is now (the CLI: `readTenantForGuard`, a collection into a temporary snapshot). */
+  readTenant: () => Promise<Snapshot>;
+  /** Break-glass accounts of the operator's configuration (`--config`, `--break-glass`); the plan's own are added. */
+  breakGlassAccounts?: readonly string[];
+  /** Action ids whose blocked sign-ins are accepted; the plan's `acceptedImpact` are added. */
+  acceptImpact?: readonly string[];
+}
+
+export interface ApplyOptions extends RunOptions {
+  /** Required: there is no apply without the guard on the current tenant. */
+  liveGuard: LiveGuardOptions;
+}
+
+/** Collections the guard does not read: Azure, sign-ins, authentication methods. Everything else (users, groups, roles, registration, policies, security defaults…) is read. */
+const GUARD_SKIP = ['azure', 'signIns', 'authenticationMethods'];
+
+/** The tenant as it is now, for the guard: a read-only collection into a temporary snapshot, removed afterwards. */
+export async function readTenantForGuard(opts: Omit<CollectOptions, 'out'>): Promise<Snapshot> {
+  const tmp = await makeTempDir('mfaguard-guard-');
+  try {
+    const result = await collect({
+      ...opts, out: tmp.path, resume: false, skip: [...new Set([...(opts.skip ?? []), ...GUARD_SKIP])], signIns: 'off', authMethodsFor: 'none',
+      quiet: true, logSink: opts.logSink ?? { write: () => undefined },
+    });
+    // Without these the guard cannot be answered: refuse rather than check a partial tenant.
+    if (result.missingRequired.length) throw new InputError(`the lock-out guard cannot read the tenant as it is now: ${result.missingRequired.join(', ')} unavailable; nothing was applied`);
+    return (await loadSnapshotFrom({ path: tmp.path })).snapshot;
+  } finally {
+    await tmp.remove();
+  }
+}
+
 export interface RunResult {
   runId: string;
   records: AuditRecord[];
@@ -158,11 +202,23 @@ async function findCreated(api: GraphWriter, action: PlanAction): Promise<Record
   return list.find((p) => p.displayName === action.after.displayName && (tag ? String(p.description ?? '').includes(tag) : String(p.description ?? '').includes(MARKER_PREFIX)));
 }
 
-/** Executes the plan's actions in order. Refuses a plan for another tenant or one whose guard failed. */
-export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult> {
+/**
+ * Executes the plan's actions in order. Refuses (GuardRefusal, nothing written) a plan for another
+ * tenant, one whose guard failed when it was made, and one whose guard fails on the tenant as it is
+ * now (`liveGuard`).
+ */
+export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<RunResult> {
   if (plan.mfaguardPlan !== 1 || !Array.isArray(plan.actions)) throw new InputError('not an mfaguard plan (mfaguardPlan: 1)');
   if (plan.tenantId.toLowerCase() !== opts.tenantId.toLowerCase()) throw new InputError(`the plan is for tenant ${plan.tenantId}, but the credentials are for ${opts.tenantId}`);
-  if (!plan.guard.passed) throw new GuardRefusal(plan.guard.checks.filter((c) => !c.passed).map((c) => c.id));
+  if (!plan.guard?.passed) throw new GuardRefusal((plan.guard?.checks ?? []).filter((c) => !c.passed), 'when the plan was made');
+  if (!opts.liveGuard?.readTenant) throw new InputError('apply needs the lock-out guard on the current tenant (liveGuard.readTenant)');
+  const current = await opts.liveGuard.readTenant();
+  if (current.tenant.id.toLowerCase() !== plan.tenantId.toLowerCase()) throw new InputError(`the tenant read for the guard is ${current.tenant.id}, not the plan's ${plan.tenantId}`);
+  const liveGuard = recheckGuard(current, plan.actions, {
+    breakGlassAccounts: [...new Set([...(plan.breakGlassAccounts ?? []), ...(opts.liveGuard.breakGlassAccounts ?? [])])],
+    acceptImpact: [...(plan.acceptedImpact ?? []), ...(opts.liveGuard.acceptImpact ?? [])],
+  });
+  if (!liveGuard.passed) throw new GuardRefusal(liveGuard.checks.filter((c) => !c.passed), 'on the tenant as it is now');
   const runId = `run-${(opts.now?.() ?? new Date().toISOString()).replace(/[:.]/g, '')}-${randomUUID().slice(0, 8)}`;
   const audit = new Audit(opts);
   const api = opts.api;
@@ -246,9 +302,12 @@ export async function applyPlan(plan: Plan, opts: RunOptions): Promise<RunResult
   return { runId, records: audit.records, completed: true };
 }
 
+/** Apply refused by the lock-out guard (exit 4): nothing was written. `checks` are the failed check ids. */
 export class GuardRefusal extends Error {
-  constructor(readonly checks: string[]) {
-    super(`the plan's lock-out guard failed (${checks.join(', ')}): it cannot be applied`);
+  readonly checks: string[];
+  constructor(readonly failed: GuardCheck[], when: string) {
+    super(`lock-out guard failed ${when} (${failed.map((c) => c.id).join(', ')}): nothing was applied; ${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+    this.checks = failed.map((c) => c.id);
   }
 }
 

@@ -31,6 +31,8 @@ export interface GraphSession {
   tenantId: string;
   /** `upn`/`preferred_username` for a person, else `app:<appid>`; with the object id. */
   operator: string;
+  /** The credential signed in with: the guard's read of the tenant (readTenantForGuard) reuses it, so nobody signs in twice. */
+  credential: TokenCredential;
   close(): void;
 }
 
@@ -84,5 +86,5 @@ export async function openGraphSession(opts: SessionOptions): Promise<GraphSessi
     patch: async (p, b, ifMatch) => out(await client.patch(url(p), b, ifMatch ? { ifMatch } : {})),
     delete: async (p) => out(await client.delete(url(p))),
   };
-  return { api, tenantId, operator: operatorOf(claims), close: () => transport.close() };
+  return { api, tenantId, operator: operatorOf(claims), credential, close: () => transport.close() };
 }

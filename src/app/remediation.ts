@@ -6,15 +6,15 @@
 import { readFile } from 'node:fs/promises';
 import type { TenantConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
-import { evaluateSnapshotAsync } from '../evaluate.js';
+import { evaluateSnapshotAsync, type Evaluation } from '../evaluate.js';
 import { MemorySignInEvidence } from '../evidence/memory.js';
 import type { SignInEvidence } from '../evidence/types.js';
 import { buildPlan } from '../remediation/plan.js';
-import { indexReportOnlyResults } from '../remediation/report-only.js';
+import { indexReportOnlyResults, type ReportOnlyIndex } from '../remediation/report-only.js';
+import { signInEvidenceFor } from './signins.js';
 import { coverageMatrix, type CoverageMatrix } from '../remediation/impact.js';
 import { whatIf, type WhatIfResult } from '../remediation/whatif.js';
 import { ACTION_KINDS, type Plan, type PlanActionKind } from '../remediation/types.js';
-import { decodeText } from '../snapshot/decode.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { UsageError } from '../errors.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
@@ -23,7 +23,7 @@ import { makeTempDir } from './output.js';
 import type { LiveSource } from './scan.js';
 
 /** A snapshot source, or a live collection first (as `scan --tenant` does). */
-async function loadSource(source: SnapshotSource | LiveSource, onWarning?: WarningHandler): Promise<{ snapshot: Snapshot }> {
+async function loadSource(source: SnapshotSource | LiveSource, onWarning?: WarningHandler): Promise<{ snapshot: Snapshot; path?: string | undefined }> {
   if (!('collect' in source)) return loadSnapshotFrom(source, onWarning);
   const tempDir = source.saveSnapshot === undefined ? await makeTempDir('mfaguard-plan-') : undefined;
   try {
@@ -43,7 +43,13 @@ export interface RemediationInputs {
   breakGlassAccounts?: readonly string[];
   /** Sign-in evidence; default the snapshot's own sign-ins, if it has any. */
   evidence?: SignInEvidence;
-  /** A file of Graph signIn objects (`[...]` or `{ "value": [...] }`), read into the in-memory evidence. */
+  /**
+   * Sign-in logs in any format the readers accept (Graph JSON / NDJSON, the admin center's CSV, Log
+   * Analytics exports), imported with the snapshot's own into a DuckDB store (`database`, default a
+   * temporary one), as `scan --signins` does; report-only outcomes come from the same store.
+   */
+  signIns?: { files?: readonly string[] | undefined; database?: string | undefined };
+  /** One sign-in file: the same as `signIns: { files: [file] }`. */
   signInsFile?: string;
   acceptImpact?: readonly string[];
   onWarning?: WarningHandler;
@@ -59,33 +65,34 @@ export interface PlanResult {
   snapshot: Snapshot;
   /** Users per state and target, before the plan and after it (report-only policies read as enabled). */
   matrix: { before: CoverageMatrix; after: CoverageMatrix };
+  /** The scan the plan was made from (with the configuration's exemptions): `plan --format html` renders it as the HTML report with the plan as a section. */
+  evaluation: Evaluation;
 }
 
-/** Raw Graph signIn objects when we have them (a --signins file or the snapshot's own): report-only results need them. */
-async function rawSignIns(opts: RemediationInputs, snapshot: Snapshot): Promise<Record<string, unknown>[] | undefined> {
-  if (opts.evidence) return undefined;
-  if (opts.signInsFile) {
-    const doc = JSON.parse(decodeText(await readFile(opts.signInsFile))) as unknown;
-    const rows = Array.isArray(doc) ? doc : (doc as { value?: unknown })?.value;
-    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : undefined;
-  }
-  return snapshot.signIns && !snapshot.unavailable?.signIns ? snapshot.signIns : undefined;
+interface OpenedInputs {
+  evidence?: SignInEvidence | undefined;
+  reportOnly?: ReportOnlyIndex | undefined;
+  close: () => Promise<void>;
 }
 
-async function evidenceFor(opts: RemediationInputs, snapshot: Snapshot): Promise<SignInEvidence | undefined> {
-  if (opts.evidence) return opts.evidence;
-  if (opts.signInsFile) {
-    let doc: unknown;
+/**
+ * The sign-in evidence and the report-only outcomes: the caller's evidence; or sign-in files / a
+ * database through the readers and the DuckDB store (every format); or the snapshot's own sign-ins in memory.
+ */
+async function signInInputs(opts: RemediationInputs, snapshot: Snapshot, snapshotPath: string | undefined): Promise<OpenedInputs> {
+  if (opts.evidence) return { evidence: opts.evidence, close: async () => undefined };
+  const files = [...(opts.signIns?.files ?? []), ...(opts.signInsFile ? [opts.signInsFile] : [])];
+  if (files.length || opts.signIns?.database) {
+    const opened = await signInEvidenceFor({ files, database: opts.signIns?.database, snapshot, snapshotPath });
     try {
-      doc = JSON.parse(decodeText(await readFile(opts.signInsFile)));
+      return { evidence: opened.evidence, reportOnly: await opened.reportOnlyResults(), close: opened.close };
     } catch (err) {
-      throw new InputError(`cannot read sign-ins: ${(err as Error).message}`, opts.signInsFile);
+      await opened.close();
+      throw err;
     }
-    const rows = Array.isArray(doc) ? doc : (doc as { value?: unknown })?.value;
-    if (!Array.isArray(rows)) throw new InputError('expected a list of Graph signIn objects ([...] or { "value": [...] })', opts.signInsFile);
-    return new MemorySignInEvidence(rows as Record<string, unknown>[]);
   }
-  return MemorySignInEvidence.fromSnapshot(snapshot);
+  const own = snapshot.signIns && !snapshot.unavailable?.signIns ? snapshot.signIns : undefined;
+  return { evidence: MemorySignInEvidence.fromSnapshot(snapshot), ...(own ? { reportOnly: indexReportOnlyResults(own) } : {}), close: async () => undefined };
 }
 
 const breakGlassOf = (opts: RemediationInputs) => [...(opts.config?.breakGlassAccounts ?? []), ...(opts.breakGlassAccounts ?? [])];
@@ -94,18 +101,22 @@ export async function planRemediation(opts: PlanOptions): Promise<PlanResult> {
   for (const k of opts.only ?? []) {
     if (!(ACTION_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown action kind "${k}" for --only (choose ${ACTION_KINDS.join(', ')})`);
   }
-  const { snapshot } = await loadSource(opts.source, opts.onWarning);
+  const { snapshot, path } = await loadSource(opts.source, opts.onWarning);
   checkTenant(opts.config, snapshot);
-  const evidence = await evidenceFor(opts, snapshot);
-  // Exempt findings (spec/config.md) are not unhealthy, so no action is proposed for them.
-  const { findings } = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
-  const raw = await rawSignIns(opts, snapshot);
-  const { plan, before, after } = await buildPlan(snapshot, findings, {
-    ...(raw ? { reportOnly: indexReportOnlyResults(raw) } : {}),
-    config: { breakGlassAccounts: breakGlassOf(opts) }, only: (opts.only ?? []) as PlanActionKind[], acceptImpact: opts.acceptImpact ?? [],
-    ...(evidence ? { evidence } : {}), ...(opts.now ? { now: opts.now } : {}),
-  });
-  return { plan, snapshot, matrix: { before: coverageMatrix(before), after: coverageMatrix(after) } };
+  const inputs = await signInInputs(opts, snapshot, path);
+  try {
+    const { evidence, reportOnly } = inputs;
+    // Exempt findings (spec/config.md) are not unhealthy, so no action is proposed for them.
+    const evaluation = await evaluateSnapshotAsync(snapshot, { ...(evidence ? { evidence } : {}), ...(opts.config ? { config: opts.config } : {}) });
+    const { plan, before, after } = await buildPlan(snapshot, evaluation.findings, {
+      ...(reportOnly ? { reportOnly } : {}),
+      config: { breakGlassAccounts: breakGlassOf(opts) }, only: (opts.only ?? []) as PlanActionKind[], acceptImpact: opts.acceptImpact ?? [],
+      ...(evidence ? { evidence } : {}), ...(opts.now ? { now: opts.now } : {}),
+    });
+    return { plan, snapshot, matrix: { before: coverageMatrix(before), after: coverageMatrix(after) }, evaluation };
+  } finally {
+    await inputs.close();
+  }
 }
 
 export interface WhatIfFilesOptions extends RemediationInputs {
@@ -115,7 +126,7 @@ export interface WhatIfFilesOptions extends RemediationInputs {
 /** The policy files' warnings come back in `warnings` (the review shows them), not through onWarning. */
 export async function whatIfPolicyFiles(opts: WhatIfFilesOptions): Promise<WhatIfResult & { snapshot: Snapshot }> {
   if (!opts.policyFiles.length) throw new UsageError('missing --policy FILE');
-  const { snapshot } = await loadSource(opts.source, opts.onWarning);
+  const { snapshot, path } = await loadSource(opts.source, opts.onWarning);
   checkTenant(opts.config, snapshot);
   const files = await Promise.all(opts.policyFiles.map(async (file) => {
     try {
@@ -124,9 +135,13 @@ export async function whatIfPolicyFiles(opts: WhatIfFilesOptions): Promise<WhatI
       throw new InputError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
     }
   }));
-  const evidence = await evidenceFor(opts, snapshot);
-  const result = await whatIf(snapshot, files, { evidence, breakGlassAccounts: breakGlassOf(opts), acceptImpact: opts.acceptImpact ?? [] });
-  return { ...result, snapshot };
+  const inputs = await signInInputs(opts, snapshot, path);
+  try {
+    const result = await whatIf(snapshot, files, { evidence: inputs.evidence, breakGlassAccounts: breakGlassOf(opts), acceptImpact: opts.acceptImpact ?? [] });
+    return { ...result, snapshot };
+  } finally {
+    await inputs.close();
+  }
 }
 
 function checkTenant(config: TenantConfig | undefined, snapshot: Snapshot): void {

@@ -7,6 +7,8 @@
  * analyses run as SQL where the rows are and only aggregates reach JavaScript. The evidence holds the
  * database open until `close()`.
  */
+import { reportOnlyResultsFromStore } from '../signins/report-only.js';
+import type { ReportOnlyIndex } from '../remediation/report-only.js';
 import { createHash } from 'node:crypto';
 import { DuckDbSignInEvidence } from '../signins/duckdb-evidence.js';
 import type { SignInRow } from '../evidence/row.js';
@@ -86,7 +88,7 @@ export async function openSignInEvidence(database: string): Promise<OpenedSignIn
     const window = await store.window();
     const rows = await store.count();
     const evidence = new DuckDbSignInEvidence(store.connection, window ? { window } : {});
-    return { evidence, window, rows, close: async () => store.close() };
+    return { evidence, window, rows, reportOnlyResults: () => reportOnlyResultsFromStore(store.connection), close: async () => store.close() };
   } catch (err) {
     store.close();
     throw err;
@@ -98,6 +100,8 @@ export interface OpenedSignInEvidence {
   window: EvidenceWindow | undefined;
   /** Sign-ins in the database (all of them, failed and non-user ones too). */
   rows: number;
+  /** Report-only policy outcomes per policy and user (remediation's enableCaPolicy), one SQL aggregate over the store. */
+  reportOnlyResults: () => Promise<ReportOnlyIndex>;
   /** Closes the database (and removes a temporary one). */
   close: () => Promise<void>;
 }

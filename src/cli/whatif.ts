@@ -29,21 +29,29 @@ export const REMEDIATION_INPUT_HELP = `  --snapshot PATH       snapshot file or 
 ${CONFIG_OPTIONS_HELP}
   --break-glass ACCOUNT another break-glass (emergency-access) account, UPN or object id, added to
                         the configuration's breakGlassAccounts; repeat for each
-  --signins FILE        Graph signIn objects ([...] or { "value": [...] }) as sign-in evidence
-                        (default: the snapshot's own sign-ins, if any)
+  --signins FILE        sign-in logs as evidence, in any format "mfaguard scan --signins" reads
+                        (Graph JSON / NDJSON, the admin center's CSV, Log Analytics exports;
+                        repeat for several); with the snapshot's own sign-ins, if any
+  --signins-db FILE     the DuckDB sign-in database to import into and read (default: a
+                        temporary one; "mfaguard signins import" makes one)
   --accept-impact ID    let action ID block sign-ins seen in the window; repeat for each
   --format FMT          ${REVIEW_FORMATS.join(', ')} (default table)`;
 
-// a live read (--tenant) takes collection's flags, but not incremental collection's
-const { incremental: _i, previous: _p, 'registration-max-age': _m, state: _st, ...LIVE_READ_OPTIONS } = COLLECT_ARG_OPTIONS;
-
+// Incremental collection needs a previous snapshot to merge into: plan and whatif collect afresh.
+const { incremental: _i, state: _st, previous: _p, 'registration-max-age': _m, ...PLAN_COLLECT_OPTIONS } = COLLECT_ARG_OPTIONS;
 export const REMEDIATION_INPUT_OPTIONS = {
-  ...LIVE_READ_OPTIONS,
+  ...PLAN_COLLECT_OPTIONS,
   ...CONFIG_ARG_OPTIONS,
   snapshot: { type: 'string' }, demo: { type: 'boolean' }, 'break-glass': { type: 'string', multiple: true },
-  signins: { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
+  signins: { type: 'string', multiple: true }, 'signins-db': { type: 'string' }, 'accept-impact': { type: 'string', multiple: true }, format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** --signins FILE… / --signins-db FILE as the library's `signIns` input. */
+export function signInsOf(values: { signins?: string[] | undefined; 'signins-db'?: string | undefined }): { signIns?: { files: string[]; database?: string } } {
+  if (!values.signins?.length && !values['signins-db']) return {};
+  return { signIns: { files: values.signins ?? [], ...(values['signins-db'] ? { database: values['signins-db'] } : {}) } };
+}
 
 export function reviewFormat(value: string | undefined): ReviewFormat {
   const f = value ?? 'table';
@@ -79,7 +87,7 @@ async function runWhatIf(argv: string[]): Promise<number> {
   const result = await whatIfPolicyFiles({
     ...(config ? { config } : {}),
     source: remediationSource(values), policyFiles: [...(values.policy ?? []), ...positionals], breakGlassAccounts: values['break-glass'] ?? [],
-    acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...(values.signins ? { signInsFile: values.signins } : {}),
+    acceptImpact: values['accept-impact'] ?? [], onWarning: printWarning, ...signInsOf(values),
   });
   const text = renderReview({
     title: 'mfaguard what-if', tenantId: result.snapshot.tenant.id, actions: result.actions, guard: result.guard, warnings: result.warnings,

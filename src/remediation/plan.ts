@@ -180,7 +180,27 @@ export async function buildPlan(snapshot: Snapshot, findings: Finding[], opts: B
   const { actions, guard, after } = await assessActions(snapshot, proposed, { evidence: opts.evidence, breakGlassAccounts, acceptImpact: opts.acceptImpact ?? [], before, reportOnly: opts.reportOnly });
   const plan: Plan = {
     mfaguardPlan: 1, tenantId: snapshot.tenant.id, createdAt: opts.now ?? new Date().toISOString(), snapshotCollectedAt: snapshot.collectedAt,
-    actions, guard,
+    actions, guard, breakGlassAccounts: [...breakGlassAccounts], acceptedImpact: [...(opts.acceptImpact ?? [])],
   };
   return { plan, before, after };
+}
+
+export interface RecheckOptions {
+  breakGlassAccounts: readonly string[];
+  acceptImpact?: readonly string[];
+}
+
+/**
+ * The guard again, on the tenant as it is now (apply: "the tenant may have changed between them"):
+ * every action that is not withheld applied to the current snapshot, report-only policies read as
+ * enabled, all four checks. The sign-in figures of `block-impact-accepted` are the plan's own (they
+ * describe the window, not the tenant's current state). An action whose target policy no longer
+ * exists is left out here: apply's drift check stops the run before it.
+ */
+export function recheckGuard(snapshot: Snapshot, actions: readonly PlanAction[], opts: RecheckOptions): Plan['guard'] {
+  const policyIds = new Set((snapshot.conditionalAccessPolicies ?? []).map((p) => norm(p.id)));
+  const live = actions.filter((a) => !a.withheld && ((a.kind !== 'enableCaPolicy' && a.kind !== 'updateCaPolicy') || policyIds.has(norm(a.target))));
+  const before = evaluateCoverage(snapshot);
+  const after = live.length ? evaluateCoverage(applyActionsToSnapshot(snapshot, live.map(asEnabled)), before) : before;
+  return runGuard({ before, after, actions: live, breakGlassAccounts: opts.breakGlassAccounts, acceptImpact: opts.acceptImpact ?? [] });
 }

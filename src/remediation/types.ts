@@ -91,6 +91,10 @@ export interface Plan {
   snapshotCollectedAt: string;
   actions: PlanAction[];
   guard: GuardResult;
+  /** The declared break-glass accounts the plan was checked against (apply checks the live tenant against these and its own configuration's). */
+  breakGlassAccounts?: string[];
+  /** Action ids named by `--accept-impact` when the plan was made (apply's guard accepts the same). */
+  acceptedImpact?: string[];
 }
 
 export const IMPACT_ID_LIMIT = 100;

@@ -97,7 +97,15 @@ function aboutRule(explainers: Explainers | undefined, ruleId: string): string {
   return markdown === undefined ? '' : `<details class="explainer"><summary>About this rule / how to fix</summary><div class="xbody">${explainerHtml(markdown)}</div></details>`;
 }
 
-export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlStats, explainers: Explainers | undefined, trends?: Trends): string {
+/** A section another part of mfaguard adds to the report (e.g. the remediation plan's review): its HTML is escaped by its producer. */
+export interface HtmlSection {
+  id: string;
+  title: string;
+  count?: number;
+  html: string;
+}
+
+export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlStats, explainers: Explainers | undefined, trends?: Trends, sections: readonly HtmlSection[] = []): string {
   const about = rules.map((r) => aboutRule(explainers, r.id));
   const t = report.tenant;
   const tenantName = t.displayName ?? t.id;
@@ -119,7 +127,7 @@ export function pageBody(report: Report, rules: ReportRuleInfo[], stats: HtmlSta
 <h1>${escapeHtml(tenantName)}</h1>
 <div class="meta"><span>Tenant <b class="mono">${escapeHtml(t.id)}</b></span><span>Snapshot collected <b>${escapeHtml(report.snapshotCollectedAt)}</b></span><span>Report generated <b>${escapeHtml(report.generatedAt)}</b></span><span><b>${num(stats.principals)}</b> users · <b>${num(rules.length)}</b> rules · <b>${num(stats.findings)}</b> findings</span></div>
 </header>
-<nav class="tabs" aria-label="Report sections"><a href="#overview">Overview</a><a href="#fix">Accounts to fix<span class="n">${num(unhealthy + unknown)}</span></a><a href="#findings">Findings<span class="n">${num(stats.findings)}</span></a><a href="#users">Users<span class="n">${num(stats.principals)}</span></a>${report.contradictions || report.signIns ? `<a href="#signins">Sign-ins${report.contradictions?.length ? `<span class="n">${num(report.contradictions.length)}</span>` : ''}</a>` : ''}</nav>
+<nav class="tabs" aria-label="Report sections"><a href="#overview">Overview</a><a href="#fix">Accounts to fix<span class="n">${num(unhealthy + unknown)}</span></a><a href="#findings">Findings<span class="n">${num(stats.findings)}</span></a><a href="#users">Users<span class="n">${num(stats.principals)}</span></a>${report.contradictions || report.signIns ? `<a href="#signins">Sign-ins${report.contradictions?.length ? `<span class="n">${num(report.contradictions.length)}</span>` : ''}</a>` : ''}${sections.map((x) => `<a href="#${escapeHtml(x.id)}">${escapeHtml(x.title)}${x.count !== undefined ? `<span class="n">${num(x.count)}</span>` : ''}</a>`).join('')}</nav>
 <main id="main">
 <noscript><div class="gaps"><b>JavaScript is off.</b> The overview below is complete; the lists of accounts, search, filters and drill-down need the report's inline script.</div></noscript>
 <p id="js-status" class="hint no-print" role="status">Loading ${num(stats.principals)} users and ${num(stats.findings)} findings…</p>
@@ -242,6 +250,9 @@ ${passing.length ? `<div class="passing"><b>Passing rules</b> (no unhealthy or u
 `);
 
   h.push(signInsSection(report));
+  for (const x of sections) {
+    h.push(`<section class="block" id="${escapeHtml(x.id)}" aria-labelledby="${escapeHtml(x.id)}-h">\n<div class="section-head"><h2 id="${escapeHtml(x.id)}-h">${escapeHtml(x.title)}</h2></div>\n<div class="panel">${x.html}</div>\n</section>\n`);
+  }
 
   // Findings
   h.push(`<section class="block" id="findings" aria-labelledby="findings-h">

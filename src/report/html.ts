@@ -21,7 +21,7 @@ import type { Sink } from './json.js';
 import type { Report, ReportRuleInfo } from './report.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { scriptJson } from './html-escape.js';
-import { pageBody, pageHead, type HtmlStats } from './html-page.js';
+import { pageBody, pageHead, type HtmlSection, type HtmlStats } from './html-page.js';
 import type { RenderOptions } from './formats.js';
 
 /** Version of the embedded data layout (see html-client.ts). */
@@ -45,7 +45,8 @@ type EncodedCell = [number, string[], string[], number, [number, string[]] | 0];
 
 
 /** `opts.explainers`: shown per rule in the rule cards and the drill-down (the rest of RenderOptions is for terminals). */
-export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<RenderOptions, 'explainers' | 'trends'> = {}): Promise<void> {
+/** `opts.sections`: extra sections after the sign-ins (the remediation plan's review: `mfaguard plan --format html`). */
+export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<RenderOptions, 'explainers' | 'trends'> & { sections?: readonly HtmlSection[] } = {}): Promise<void> {
   const out = chunked(write);
   const strings = new Interner();
   const rules: ReportRuleInfo[] = [...report.rules];
@@ -147,7 +148,7 @@ export async function renderHtmlReport(report: Report, write: Sink, opts: Pick<R
   };
   await out.push(`<script type="application/json" id="mfaguard-meta">${scriptJson(meta)}</script>\n`);
 
-  await out.push(pageBody(report, rules, stats, opts.explainers, opts.trends));
+  await out.push(pageBody(report, rules, stats, opts.explainers, opts.trends, opts.sections ?? []));
   await out.push(`<script>${HTML_CLIENT_JS}</script>\n</body>\n</html>\n`);
   await out.flush();
 }

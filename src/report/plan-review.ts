@@ -7,6 +7,7 @@ import type { CoverageMatrix } from '../remediation/impact.js';
 import type { GuardResult, Impact, PlanAction } from '../remediation/types.js';
 import { STATES, STATE_LABELS, TARGETS, TARGET_NAMES, escapeControls, escapeJsonControls } from '../vocabulary.js';
 import { escapeHtml } from './html-escape.js';
+import type { HtmlSection } from './html-page.js';
 
 export const REVIEW_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
 export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
@@ -116,21 +117,32 @@ function markdown(r: Review): string {
   return out.join('\n') + '\n';
 }
 
-function html(r: Review): string {
+/** The review's content as HTML (headings from level `h`): the standalone page and the report section share it. */
+function reviewHtml(r: Review, level: number): string[] {
   const h = escapeHtml;
-  const parts = [`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(r.title)}</title>`,
-    '<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.fail{color:#b00}.ok{color:#070}</style></head><body>',
-    `<h1>${h(r.title)}</h1><p>Tenant <code>${h(r.tenantId)}</code>. Guard: <strong class="${r.guard.passed ? 'ok' : 'fail'}">${r.guard.passed ? 'passed' : 'failed'}</strong></p>`];
-  if (r.warnings?.length) parts.push('<h2>Warnings</h2><ul>', ...r.warnings.map((w) => `<li>${h(w)}</li>`), '</ul>');
-  parts.push('<h2>Actions</h2><table><tr><th>id</th><th>action</th><th>target</th><th>why</th><th>impact</th><th>guard</th></tr>');
+  const hx = (text: string) => `<h${level}>${h(text)}</h${level}>`;
+  const parts = [`<p>Tenant <code>${h(r.tenantId)}</code>. Guard: <strong class="${r.guard.passed ? 'ok' : 'fail'}">${r.guard.passed ? 'passed' : 'failed'}</strong></p>`];
+  if (r.warnings?.length) parts.push(hx('Warnings'), '<ul>', ...r.warnings.map((w) => `<li>${h(w)}</li>`), '</ul>');
+  parts.push(hx('Actions'), '<table><tr><th>id</th><th>action</th><th>target</th><th>why</th><th>impact</th><th>guard</th></tr>');
   for (const a of r.actions) {
-    parts.push(`<tr><td>${a.id}</td><td>${h(KIND_VERB[a.kind] ?? a.kind)}</td><td>${h(a.target)}</td><td>${h(because(a))}</td><td>${impactLines(a.impact).map(h).join('<br>')}</td><td>${h(guardFor(r, a))}</td></tr>`);
+    parts.push(`<tr><td>${h(a.id)}</td><td>${h(KIND_VERB[a.kind] ?? a.kind)}</td><td>${h(a.target)}</td><td>${h(because(a))}</td><td>${impactLines(a.impact).map(h).join('<br>')}${a.withheld ? `<br>withheld: ${h(a.withheld)}` : ''}</td><td>${h(guardFor(r, a))}</td></tr>`);
   }
-  parts.push('</table><h2>Guard</h2><ul>', ...r.guard.checks.map((c) => `<li class="${c.passed ? 'ok' : 'fail'}"><code>${c.id}</code>: ${h(c.detail)}</li>`), '</ul>');
+  parts.push('</table>', hx('Guard'), '<ul>', ...r.guard.checks.map((c) => `<li class="${c.passed ? 'ok' : 'fail'}"><code>${h(c.id)}</code>: ${h(c.detail)}</li>`), '</ul>');
   if (r.matrix) {
     const rows = matrixRows(r.matrix).map((row) => row.map((c) => c.trim()));
-    parts.push('<h2>Coverage before → after</h2><table>', `<tr>${rows[0]!.map((c) => `<th>${h(c)}</th>`).join('')}</tr>`, ...rows.slice(1).map((row) => `<tr>${row.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`), '</table>');
+    parts.push(hx('Coverage before → after'), '<table>', `<tr>${rows[0]!.map((c) => `<th>${h(c)}</th>`).join('')}</tr>`, ...rows.slice(1).map((row) => `<tr>${row.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`), '</table>');
   }
-  parts.push('</body></html>\n');
-  return parts.join('\n');
+  return parts;
+}
+
+function html(r: Review): string {
+  const h = escapeHtml;
+  return [`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${h(r.title)}</title>`,
+    '<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.fail{color:#b00}.ok{color:#070}</style></head><body>',
+    `<h1>${h(r.title)}</h1>`, ...reviewHtml(r, 2), '</body></html>\n'].join('\n');
+}
+
+/** The review as a section of the HTML report (`mfaguard plan --format html`): renderHtmlReport's `sections`. */
+export function reviewHtmlSection(r: Review): HtmlSection {
+  return { id: 'remediation-plan', title: r.title, count: r.actions.length, html: reviewHtml(r, 3).join('\n') };
 }

@@ -58,7 +58,8 @@ async function demoPlan(only?: string[]): Promise<Plan> {
   const { findings } = evaluateSnapshot(demo);
   return (await buildPlan(demo, findings, { config: { breakGlassAccounts: BG }, ...(only ? { only: only as never } : {}) })).plan;
 }
-const opts = (api: GraphWriter, extra: { writeAttempts?: number } = {}) => ({ api, tenantId: demo.tenant.id, operator: 'admin@northwindtraders.com', stateDir, retryDelayMs: 5, ...extra });
+// The guard's read of the tenant here is the emulator's own current state (test/app/apply-guard.test.ts reads it through collect).
+const opts = (api: GraphWriter, extra: { writeAttempts?: number } = {}) => ({ api, tenantId: demo.tenant.id, operator: 'admin@northwindtraders.com', stateDir, retryDelayMs: 5, liveGuard: { readTenant: async () => emu.currentSnapshot() }, ...extra });
 const canon = (ps: ConditionalAccessPolicy[]) => JSON.stringify([...ps].sort((a, b) => a.id.localeCompare(b.id)));
 
 describe('apply and rollback on the emulator', () => {

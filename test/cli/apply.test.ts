@@ -30,7 +30,7 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
   it('apply → scan → apply again → rollback → scan', async () => {
     const env = childEnv(emu as never);
     const live = emulatorArgs(emu as never, caFile);
-    const state = ['--state-dir', join(dir, 'state')];
+    const state = ['--state', join(dir, 'state')];
     const plan = join(dir, 'plan.json');
     const siem = join(dir, 'siem.jsonl');
     const p = await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env);
@@ -70,6 +70,41 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     expect(readFileSync(siem, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
   });
 
+  it('the audit log is audit.jsonl in the state directory (MFAGUARD_STATE_DIR by default), which runs reads; --state-dir is the same as --state', async () => {
+    const stateHome = join(dir, 'env-state');
+    const env = { ...childEnv(emu as never), MFAGUARD_STATE_DIR: stateHome };
+    const live = emulatorArgs(emu as never, caFile);
+    const plan = join(dir, 'plan-env.json');
+    expect((await runCli(['plan', '--demo', '--only', 'registrationCampaign', '--out', plan], env)).code).toBe(0);
+    const a = await runCli(['apply', plan, ...live, '--yes'], env);
+    expect(a.code, a.stderr).toBe(0);
+    const runId = /^(run-\S+): completed/m.exec(a.stdout)![1]!;
+    const records = ndjson(join(stateHome, 'audit.jsonl')) as { runId: string }[];
+    expect(records.map((r) => r.runId)).toContain(runId);
+    const runs = await runCli(['runs', '--format', 'json'], env);
+    expect(JSON.parse(runs.stdout).map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    const same = await runCli(['runs', '--state-dir', stateHome, '--format', 'json'], { ...env, MFAGUARD_STATE_DIR: join(dir, 'elsewhere') });
+    expect(JSON.parse(same.stdout).map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    const rb = await runCli(['rollback', runId, ...live, '--yes'], env);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect((ndjson(join(stateHome, 'audit.jsonl')) as { type: string }[]).some((r) => r.type === 'rollback')).toBe(true);
+  });
+
+  it('a hand-edited plan whose new policy no longer excludes the break-glass account: apply re-runs the guard on the live tenant, exit 4 naming the check, nothing written', async () => {
+    const env = childEnv(emu as never);
+    const live = emulatorArgs(emu as never, caFile);
+    const plan = join(dir, 'edited.json');
+    expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--out', plan], env)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(plan, 'utf8')) as { actions: { after: { conditions: { users: { excludeUsers: string[] } } } }[] };
+    for (const a of doc.actions) a.after.conditions.users.excludeUsers = [];
+    writeFileSync(plan, JSON.stringify(doc));
+    const writes = emu.stats().writes.length;
+    const r = await runCli(['apply', plan, ...live, '--yes', '--state', join(dir, 's-edited')], env);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/lock-out guard failed on the tenant as it is now \(breakglass-untouched/);
+    expect(emu.stats().writes.length).toBe(writes);
+  });
+
   it('refuses without --yes when not in a terminal, and a plan for another tenant', async () => {
     const env = childEnv(emu as never);
     const live = emulatorArgs(emu as never, caFile);
@@ -99,7 +134,8 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
       expect((await runCli(['plan', '--demo', '--only', 'createCaPolicy', '--break-glass', 'breakglass1@northwindtraders.com', '--out', plan], env)).code).toBe(0);
       const before = slow.stats().writes.length;
       const child = spawnCli(['apply', plan, ...live, '--yes', ...state], env);
-      const deadline = Date.now() + 60_000;
+      // Apply first reads the whole tenant for its guard, every request 1.5 s slower: allow for it.
+      const deadline = Date.now() + 120_000;
       while (slow.stats().writes.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(slow.stats().writes.length).toBe(before + 1);
       child.child.kill('SIGKILL');
@@ -121,7 +157,7 @@ describe('mfaguard apply / runs / rollback on the emulator', () => {
     } finally {
       await slow.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   it('a write fault injected by the emulator at action 2 that outlasts the retries stops the run there (exit 1); rollback restores exactly', async () => {
     const faulty = await startEmulator({ snapshot: demo, port: 0, tls: true, limits: 'none', failWrites: [2, 3, 4, 5] }); // every attempt at action 2 (apply retries a write 4 times)

@@ -40,8 +40,32 @@ describe('mfaguard plan', () => {
     const md = await mfaguard(['plan', '--demo', ...BG, '--format', 'markdown']);
     expect(md.stdout).toMatch(/## Guard/);
     expect(md.stdout).toMatch(/\| a1 \| create CA policy \|/);
+    // html: the full HTML report of the scan, with the plan as its "Remediation plan" section, self-contained.
     const html = await mfaguard(['plan', '--demo', ...BG, '--format', 'html']);
-    expect(html.stdout).toMatch(/<h2>Guard<\/h2>/);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toMatch(/^<!doctype html>/i);
+    expect(html.stdout).toContain('id="mfaguard-meta"');
+    expect(html.stdout).toContain('<a href="#remediation-plan">Remediation plan');
+    expect(html.stdout).toMatch(/<section class="block" id="remediation-plan"[^]*<td>a1<\/td><td>create CA policy<\/td>[^]*<h3>Guard<\/h3>/);
+    expect(html.stdout).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?\/\//i);
+  });
+});
+
+describe('mfaguard plan --signins (any format, through the sign-in store)', () => {
+  it('a report-only failure of a user who is not MFA capable withholds enabling that policy, naming the user', async () => {
+    const demo = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'tenant.json'), 'utf8'));
+    const plan = JSON.parse((await mfaguard(['plan', '--demo', ...BG, '--format', 'json'])).stdout);
+    const enable = plan.actions.find((a: { kind: string; withheld?: string }) => a.kind === 'enableCaPolicy' && !a.withheld);
+    expect(enable).toBeDefined();
+    const yuki = demo.userRegistrationDetails.find((r: { isMfaCapable: boolean; userPrincipalName: string }) => r.isMfaCapable === false && r.userPrincipalName.startsWith('yuki'));
+    const signIn = { ...demo.signIns[0], id: 'aaaaaaaa-0000-4000-8000-000000000001', userId: yuki.id, userPrincipalName: yuki.userPrincipalName,
+      appliedConditionalAccessPolicies: [{ id: enable.target.toUpperCase(), displayName: 'x', result: 'reportOnlyFailure' }] };
+    const file = join(dir, 'report-only.ndjson');
+    writeFileSync(file, JSON.stringify(signIn) + '\n');
+    const r = await mfaguard(['plan', '--demo', ...BG, '--signins', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const withheld = JSON.parse(r.stdout).actions.find((a: { target: string }) => a.target === enable.target);
+    expect(withheld.withheld).toMatch(/reported failures or interruptions for 1 user\(s\) who are not MFA capable: yuki/);
   });
 });
 
