@@ -51,8 +51,16 @@ export class DuckDbSignInEvidence extends PartEvidence {
     };
   }
 
+  /** The last query on the connection: the next one starts after it settles. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
-    return runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {});
+    // One connection runs one streaming query at a time: a second stream started while the first is
+    // still being read ends the first one early (it yields no more rows, silently). Rules await
+    // several analyses at once (Promise.all), so queries queue here.
+    const next = this.queue.then(() => runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {}));
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 }
 
