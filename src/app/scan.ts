@@ -14,7 +14,7 @@ import { resolveConfig } from './config.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
 import { recordScan, resolveStateDir, type RecordedScan } from './state.js';
-import { signInEvidenceFor, type SignInEvidenceOptions } from './signins.js';
+import { signInEvidenceFor, snapshotSignInRows, type SignInEvidenceOptions } from './signins.js';
 
 /** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
 export interface LiveSource {
@@ -108,7 +108,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const opened = !opts.evidence && (opts.signIns || many)
     ? await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path })
     : undefined;
-  // otherwise the sign-ins the snapshot carries (key `signIns`, spec/signins.md): already in memory with it
+  // otherwise the sign-ins the snapshot carries (key `signIns`, spec/signins.md): already in memory with it,
+  // validated as the DuckDB path validates them (a user sign-in without its user id is bad input, exit 2,
+  // whichever path the snapshot's size picks)
+  if (!opts.evidence && !opened) for (const _row of snapshotSignInRows(loaded.snapshot, loaded.path ?? 'snapshot'));
   const evidence = opts.evidence ?? opened?.evidence ?? MemorySignInEvidence.fromSnapshot(loaded.snapshot);
   let evaluation;
   let report;
