@@ -117,7 +117,10 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
     const names = part.by.map(ident).join(', ');
     const points = `SELECT DISTINCT ${[...keys, `${outSql(part.position)} AS "position"`, `${outSql(part.distinct)} AS "distinct"`].join(', ')} ${from}`;
     const start = `(("position" - k + ${part.period}) % ${part.period})`;
-    return `SELECT DISTINCT ${names} FROM (SELECT ${names} FROM (${points}) p CROSS JOIN range(0, ${part.width + 1}) r(k) GROUP BY ${names}, ${start} HAVING count(DISTINCT "distinct") >= ${part.minDistinct})`;
+    // only groups with enough distinct values overall can have them inside one window: the others are
+    // dropped before the (width + 1)-fold expansion, which is where the time goes
+    const candidates = `SELECT ${names} FROM points GROUP BY ${names} HAVING count(DISTINCT "distinct") >= ${part.minDistinct}`;
+    return `WITH points AS (${points}) SELECT DISTINCT ${names} FROM (SELECT ${names} FROM (SELECT * FROM points SEMI JOIN (${candidates}) c USING (${names})) p CROSS JOIN range(0, ${part.width + 1}) r(k) GROUP BY ${names}, ${start} HAVING count(DISTINCT "distinct") >= ${part.minDistinct})`;
   }
   if (part.kind === 'firstN') {
     const over = `${part.by.length ? `PARTITION BY ${part.by.map(outSql).join(', ')} ` : ''}ORDER BY created_at, id`;
