@@ -339,6 +339,31 @@ describe('Window (signins.md)', () => {
   });
 });
 
+describe('Inputs (signins.md): the same sign-ins as a snapshot key or as --signins FILE', () => {
+  it('give the same findings and contradictions (the file goes through the sign-in database)', async () => {
+    const [a, b, c] = ['in-a', 'in-b', 'in-c'].map((x) => user(x)) as Obj[];
+    const signIns = [
+      signIn(a!, '2026-10-10T09:00:00Z', single),
+      signIn(a!, '2026-10-11T09:00:00Z', { ...cli('python/3.11 AZURECLI/2.70.0'), ...single }),
+      ...[10, 11, 12, 13, 14].map((d) => signIn(b!, `2026-10-${d}T04:00:00Z`, { ...cli(), ...nonInteractive })),
+      signIn(c!, '2026-10-10T09:00:00Z', { clientAppUsed: 'POP3', appId: '00000002-0000-0ff1-ce00-000000000000', resourceId: null }),
+    ];
+    const directory = { users: [a, b, c], conditionalAccessPolicies: [mfaAll()] };
+    const inSnapshot = await scanJson(tenant({ ...directory, signIns }));
+    const file = join(dir, 'inputs.ndjson');
+    writeFileSync(file, signIns.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const fromFile = await scanJson(tenant(directory), { extra: ['--signins', file] });
+    const pick = (r: Obj) => r.findings.filter((f: Obj) => ['mandatory-mfa-readiness', 'user-automation-account', 'azure-tooling-version', 'legacy-auth-blocked'].includes(f.ruleId))
+      .map((f: Obj) => `${f.ruleId} ${f.resourceName} ${f.status}`).sort();
+    expect(pick(fromFile)).toEqual(pick(inSnapshot));
+    expect(pick(fromFile)).toEqual(expect.arrayContaining([
+      `mandatory-mfa-readiness ${a!.userPrincipalName} unhealthy`, `azure-tooling-version ${a!.userPrincipalName} unhealthy`,
+      `user-automation-account ${b!.userPrincipalName} unhealthy`, 'legacy-auth-blocked Contoso unhealthy',
+    ]));
+    expect(fromFile.contradictions).toEqual(inSnapshot.contradictions);
+  });
+});
+
 describe('bad sign-in input → exit 2 naming file, line and column or key; nothing half-written', () => {
   const u = user('bad');
   const snapFile = join(dir, 'bad-tenant.json');
