@@ -1,7 +1,7 @@
 /**
  * The sign-in evidence port over a DuckDB database with a `signins` table (SIGN_IN_COLUMNS): every
- * analysis runs as the SQL rendering of its definition (analyses.ts → sql.ts), results are streamed
- * chunk by chunk and only the aggregate rows reach JavaScript, never the sign-ins themselves.
+ * analysis runs as the SQL rendering of its definition (analyses.ts → sql.ts) and only the aggregate
+ * rows reach JavaScript, never the sign-ins themselves.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
