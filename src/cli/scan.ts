@@ -142,8 +142,9 @@ async function runScanCommand(argv: string[]): Promise<number> {
     ...(evidence ? { evidence } : {}),
     ...(values.signins || values['signins-db'] ? { signIns: { files: values.signins ?? [], database: values['signins-db'], onProgress: printImportProgress } } : {}),
   };
-  // a live collection may go to a temporary directory, sign-ins to a temporary database: removed on Ctrl-C too
-  const result = live || options.signIns ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
+  // a live collection may go to a temporary directory, sign-ins (imported files, or a snapshot with many
+  // of its own) to a temporary database: removed on Ctrl-C too
+  const result = await withTempCleanupOnSignal(() => scan(options));
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);
