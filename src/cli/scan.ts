@@ -69,11 +69,11 @@ ${STATE_OPTIONS_HELP}
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
-  --signins-days N      sign-in logs to collect for the sign-in rules, e.g. 30 (default 30; Graph keeps 30
-                        days with P1/P2); --signins names sign-in FILES on scan, not days
-  --signins-scope S     evidence (default: mandatory-MFA apps, Azure Resource Manager clients and legacy
-                        clients — what the rules read) or all (every sign-in, for the workbook pivots)
-  --no-signins          do not collect sign-in logs (the sign-in rules then say the evidence is missing)
+  --signins-days N        sign-in logs to collect for the sign-in rules, e.g. 30 (default 30; Graph
+                          keeps 30 days with P1/P2); scan's --signins names sign-in FILES, not days
+  --signins-scope S       evidence (default: mandatory-MFA apps, Azure Resource Manager clients and
+                          legacy clients — what the rules read) or all (every sign-in, for the pivots)
+  --no-signins            do not collect sign-in logs (the sign-in rules then say the evidence is missing)
 
 Outputs are written together or not at all: files into temporary files first, then standard output,
 then the files renamed into place. An output may not be the snapshot (or inside it) nor given twice.
