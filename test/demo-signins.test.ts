@@ -5,6 +5,9 @@
  * account signing in with a password and relaying mail over SMTP, and noise that contradicts nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemorySignInEvidence } from '../src/evidence/memory.js';
 import { loadSnapshot } from '../src/snapshot/load.js';
@@ -68,5 +71,46 @@ describe('demo sign-ins', () => {
     expect(others).toEqual([]);
     const liam = await ev.pivot('user', { asOf: ASOF, trustedLocationsOnly: true });
     expect(liam.some((p) => p.keys[1] === upn('liam.oconnor') && p.singleFactor > 0)).toBe(true);
+  });
+});
+
+describe('mfaguard demo shows the sign-in story', () => {
+  // one live demo run (emulator + collection + scan), read as JSON and as the table users see
+  let table: string;
+  let report: { findings: { ruleId: string; status: string; resourceName: string; evidence: Record<string, unknown> }[] };
+  beforeAll(async () => {
+    const { mfaguard } = await import('./cli/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'mfaguard-demo-signins-'));
+    try {
+      const json = join(dir, 'report.json');
+      const r = await mfaguard(['demo', '--no-state', '--quiet', '--format', 'table', '--format', 'json', '--output', '-', '--output', json]);
+      expect(r.code, r.stderr).toBe(0);
+      table = r.stdout;
+      report = JSON.parse(readFileSync(json, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  const unhealthy = (rule: string) => report.findings.filter((f) => f.ruleId === rule && f.status === 'unhealthy').map((f) => f.resourceName).sort();
+
+  it('lists every sign-in rule in the table', () => {
+    for (const rule of ['mandatory-mfa-readiness', 'user-automation-account', 'azure-tooling-version', 'legacy-auth-blocked', 'breakglass-phishing-resistant']) {
+      expect(table).toMatch(new RegExp(`^\\s*${rule}\\s+(high|medium)\\s+\\d+\\s+\\d+`, 'm'));
+    }
+  });
+
+  it('svc-deploy is the automation account; ext.kmensah signs in single-factor with old tools; breakglass2 has no FIDO2', () => {
+    expect(unhealthy('user-automation-account')).toEqual([upn('svc-deploy')]);
+    expect(unhealthy('mandatory-mfa-readiness')).toEqual(expect.arrayContaining([upn('ext.kmensah'), upn('svc-deploy'), upn('breakglass2')]));
+    expect(unhealthy('azure-tooling-version')).toContain(upn('ext.kmensah'));
+    expect(unhealthy('breakglass-phishing-resistant')).toEqual([upn('breakglass2')]);
+    const legacy = report.findings.find((f) => f.ruleId === 'legacy-auth-blocked')!;
+    expect(JSON.stringify(legacy.evidence)).toContain('Authenticated SMTP');
+    // and the table shows them under their rules
+    const section = (rule: string) => table.slice(table.indexOf(`\n${rule} [`), table.indexOf('\n\n', table.indexOf(`\n${rule} [`) + 1));
+    expect(section('user-automation-account')).toContain(`UNHEALTHY ${upn('svc-deploy')}`);
+    expect(section('azure-tooling-version')).toContain(`UNHEALTHY ${upn('ext.kmensah')}`);
+    expect(section('breakglass-phishing-resistant')).toContain(`UNHEALTHY ${upn('breakglass2')}`);
   });
 });

@@ -14,7 +14,7 @@ import { resolveConfig } from './config.js';
 import { collect, type CollectOptions, type CollectResult } from './collect.js';
 import { loadSnapshotFrom, type SnapshotSource, type WarningHandler } from './source.js';
 import { recordScan, resolveStateDir, type RecordedScan } from './state.js';
-import { signInEvidenceFor, type SignInEvidenceOptions } from './signins.js';
+import { signInEvidenceFor, snapshotSignInRows, type SignInEvidenceOptions } from './signins.js';
 
 /** Collect the tenant live first; the snapshot goes to `saveSnapshot`, or to a temporary directory removed after loading. */
 export interface LiveSource {
@@ -32,6 +32,12 @@ export interface ScanOptions {
   evidence?: SignInEvidence;
   /** Sign-in logs to build the evidence from (when `evidence` is not given): files imported into `database` (default a temporary one), with the snapshot's own `signIns`. */
   signIns?: { files?: readonly string[] | undefined; database?: string | undefined; onProgress?: SignInEvidenceOptions['onProgress'] };
+  /**
+   * Above this many sign-ins in the loaded snapshot (a large live collection, say), its own `signIns`
+   * are analysed in a temporary DuckDB database instead of the JavaScript heap (default
+   * MEMORY_SIGN_IN_LIMIT); at or below it the plain in-memory evidence reads them.
+   */
+  memorySignInLimit?: number;
   /** Called with each warning as soon as it is known (they are also returned). */
   onWarning?: WarningHandler;
   /** The report's `generatedAt` (default: now). */
@@ -66,6 +72,9 @@ export interface ScanResult {
   recorded?: RecordedScan;
 }
 
+/** Sign-ins a snapshot may carry before scan() analyses them in DuckDB rather than in memory. */
+export const MEMORY_SIGN_IN_LIMIT = 200_000;
+
 /** Rows per workbook pivot kept in a scan report. */
 export const REPORT_PIVOT_ROWS = 25;
 
@@ -93,9 +102,16 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   } else {
     loaded = await loadSnapshotFrom(source, opts.onWarning);
   }
-  // sign-in files or a database: imported, then read where they are (DuckDB) until the rules are done
-  const opened = !opts.evidence && opts.signIns ? await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path }) : undefined;
-  // otherwise the sign-ins the snapshot carries (key `signIns`, spec/signins.md): already in memory with it
+  // sign-in files or a database: imported, then read where they are (DuckDB) until the rules are done;
+  // so are a snapshot's own sign-ins when there are too many to aggregate on the heap (a live collection)
+  const many = (loaded.snapshot.signIns?.length ?? 0) > (opts.memorySignInLimit ?? MEMORY_SIGN_IN_LIMIT);
+  const opened = !opts.evidence && (opts.signIns || many)
+    ? await signInEvidenceFor({ ...opts.signIns, snapshot: loaded.snapshot, snapshotPath: loaded.path })
+    : undefined;
+  // otherwise the sign-ins the snapshot carries (key `signIns`, spec/signins.md): already in memory with it,
+  // validated as the DuckDB path validates them (a user sign-in without its user id is bad input, exit 2,
+  // whichever path the snapshot's size picks)
+  if (!opts.evidence && !opened) for (const _row of snapshotSignInRows(loaded.snapshot, loaded.path ?? 'snapshot'));
   const evidence = opts.evidence ?? opened?.evidence ?? MemorySignInEvidence.fromSnapshot(loaded.snapshot);
   let evaluation;
   let report;

@@ -14,7 +14,7 @@ import { logAnalyticsEvidence } from '../app/log-analytics.js';
 import { demoSnapshotPath } from '../package.js';
 import { CONFIG_ARG_OPTIONS, CONFIG_OPTIONS_HELP, configOptions } from './config.js';
 import { sourceFromArgs } from './load.js';
-import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired } from './collect.js';
+import { COLLECT_ARG_OPTIONS, COLLECT_OPTIONS_HELP, collectOptionsFrom, reportMissingRequired, signInOptionsFrom } from './collect.js';
 import { printWarning, toStdout, useColor, withTempCleanupOnSignal } from './output.js';
 import { printImportProgress } from './signins-import.js';
 import type { Command } from './command.js';
@@ -70,6 +70,11 @@ ${STATE_OPTIONS_HELP}
 
 Live collection options (with --tenant):
 ${COLLECT_OPTIONS_HELP}
+  --signins-days N        sign-in logs to collect for the sign-in rules, e.g. 30 (default 30; Graph
+                          keeps 30 days with P1/P2); scan's --signins names sign-in FILES, not days
+  --signins-scope S       evidence (default: mandatory-MFA apps, Azure Resource Manager clients and
+                          legacy clients — what the rules read) or all (every sign-in, for the pivots)
+  --no-signins            do not collect sign-in logs (the sign-in rules then say the evidence is missing)
 
 ${TENANTS_HELP}
 
@@ -104,6 +109,10 @@ const SCAN_OPTIONS = {
   tenants: { type: 'string' },
   concurrency: { type: 'string' },
   'output-dir': { type: 'string' },
+  // live sign-in collection: `collect --signins DAYS` is `--signins-days` here (scan's --signins is FILEs)
+  'signins-days': { type: 'string' },
+  'signins-scope': { type: 'string' },
+  'no-signins': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -123,12 +132,13 @@ async function runScanCommand(argv: string[]): Promise<number> {
     const signInFlags = values['log-analytics'] !== undefined ? LOG_ANALYTICS_SIGN_IN_FLAGS : [];
     const onlyLive = Object.keys(COLLECT_ARG_OPTIONS).filter((k) => k !== 'state' && (values as Record<string, unknown>)[k] !== undefined && !signInFlags.includes(k));
     if (values['save-snapshot'] !== undefined) onlyLive.push('save-snapshot');
+    for (const k of ['signins-days', 'signins-scope', 'no-signins'] as const) if (values[k] !== undefined) onlyLive.push(k);
     if (onlyLive.length) throw new UsageError(`--${onlyLive[0]} needs --tenant (live collection)`);
   } else if (values.snapshot || values.demo) throw new UsageError('give one of --snapshot PATH, --demo or --tenant T');
   if (live && values.incremental && !values['save-snapshot'] && !values.previous) throw new UsageError('--incremental needs --save-snapshot DIR (the snapshot it continues from and replaces)');
   if (live && values.resume && !values['save-snapshot']) throw new UsageError('--resume needs --save-snapshot DIR (the directory of the interrupted collection)');
   const cfg = await configOptions(values, { demo: !!values.demo && !live });
-  const source = live ? { collect: collectOptionsFrom(values), saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values);
+  const source = live ? { collect: { ...collectOptionsFrom(values), signIns: scanSignInOptions(values) }, saveSnapshot: values['save-snapshot'] } : sourceFromArgs(values);
   if (values['log-analytics-endpoint'] !== undefined && values['log-analytics'] === undefined) throw new UsageError('--log-analytics-endpoint needs --log-analytics WORKSPACE_ID');
   const evidence = values['log-analytics'] !== undefined ? await logAnalyticsEvidenceFromArgs(values) : undefined;
   const options = {
@@ -140,11 +150,26 @@ async function runScanCommand(argv: string[]): Promise<number> {
     ...(evidence ? { evidence } : {}),
     ...(values.signins || values['signins-db'] ? { signIns: { files: values.signins ?? [], database: values['signins-db'], onProgress: printImportProgress } } : {}),
   };
-  // a live collection may go to a temporary directory, sign-ins to a temporary database: removed on Ctrl-C too
-  const result = live || options.signIns ? await withTempCleanupOnSignal(() => scan(options)) : await scan(options);
+  // a live collection may go to a temporary directory, sign-ins (imported files, or a snapshot with many
+  // of its own) to a temporary database: removed on Ctrl-C too
+  const result = await withTempCleanupOnSignal(() => scan(options));
   const incomplete = result.collection ? reportMissingRequired(result.collection, values['log-format'] === 'json') : false;
   const code = await finishScan(result, gate, stateFromArgs(values), values['log-format'] === 'json');
   return code || (incomplete ? 1 : 0);
+}
+
+/** `--signins-days N` / `--signins-scope` / `--no-signins` → what a live scan collects of the sign-in logs. */
+function scanSignInOptions(values: { 'signins-days'?: string | undefined; 'signins-scope'?: string | undefined; 'no-signins'?: boolean | undefined }) {
+  if (values['no-signins'] && (values['signins-days'] !== undefined || values['signins-scope'] !== undefined)) {
+    throw new UsageError('--no-signins cannot be combined with --signins-days or --signins-scope');
+  }
+  try {
+    return signInOptionsFrom({ signins: values['signins-days'], 'signins-scope': values['signins-scope'], 'no-signins': values['no-signins'] });
+  } catch (err) {
+    // the shared parser names collect's flag
+    if (err instanceof UsageError) throw new UsageError(err.message.replace(/^--signins must/, '--signins-days must'));
+    throw err;
+  }
 }
 
 const LOG_ANALYTICS_SIGN_IN_FLAGS = ['auth', 'client-id', 'cloud', 'authority-host', 'ca-file'];

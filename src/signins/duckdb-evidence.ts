@@ -1,7 +1,7 @@
 /**
  * The sign-in evidence port over a DuckDB database with a `signins` table (SIGN_IN_COLUMNS): every
- * analysis runs as the SQL rendering of its definition (analyses.ts → sql.ts), results are streamed
- * chunk by chunk and only the aggregate rows reach JavaScript, never the sign-ins themselves.
+ * analysis runs as the SQL rendering of its definition (analyses.ts → sql.ts) and only the aggregate
+ * rows reach JavaScript, never the sign-ins themselves.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
@@ -9,20 +9,24 @@ import { type AnalysisName, type AnalysisParams, decodeCell, definition, outputC
 import { cleanParams, PartEvidence } from './evidence-base.js';
 import { renderSql, type SqlOptions } from './sql.js';
 
-/** Runs one part's SQL on a connection, streaming, and decodes the rows. */
+/**
+ * Runs one part's SQL on a connection and decodes the rows. DuckDB packs the result into one JSON text
+ * (a row = a JSON array, in outputColumns order) that JSON.parse reads: converting values one by one
+ * through the client's row API cost 2–4× more than the query itself for the per-user parts (100k+
+ * rows). Results are aggregates (per user, app, ...), so the text grows with the tenant, not the log.
+ * The finishing functions do not depend on row order (group order is decided by first appearance).
+ */
 export async function runSqlPart(conn: DuckDBConnection, name: AnalysisName, params: AnalysisParams, opts: SqlOptions = {}): Promise<ResultRow[]> {
   const part = definition(name, cleanParams(params));
   const cols = outputColumns(part);
-  const result = await conn.stream(renderSql(part, opts));
-  const out: ResultRow[] = [];
-  for await (const rows of result.yieldRowsJs()) {
-    for (const row of rows) {
-      const r: ResultRow = {};
-      cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i], false)));
-      out.push(r);
-    }
-  }
-  return out;
+  const packed = `SELECT string_agg(json_array(${cols.map((c) => `q."${c.name}"`).join(', ')})::VARCHAR, ',') FROM (${renderSql(part, opts)}) q`;
+  const text = (await conn.runAndReadAll(packed)).getRowsJS()[0]?.[0];
+  const rows = typeof text === 'string' && text ? (JSON.parse(`[${text}]`) as unknown[][]) : [];
+  return rows.map((row) => {
+    const r: ResultRow = {};
+    cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i], false)));
+    return r;
+  });
 }
 
 export interface DuckDbEvidenceOptions {
@@ -51,8 +55,16 @@ export class DuckDbSignInEvidence extends PartEvidence {
     };
   }
 
+  /** The last query on the connection: the next one starts after it settles. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
-    return runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {});
+    // One connection runs one streaming query at a time: a second stream started while the first is
+    // still being read ends the first one early (it yields no more rows, silently). Rules await
+    // several analyses at once (Promise.all), so queries queue here.
+    const next = this.queue.then(() => runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {}));
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 }
 

@@ -113,11 +113,15 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
   const from = `FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}`;
   const keys = part.by.map((c) => `${outSql(c)} AS ${ident(c)}`);
   if (part.kind === 'ringWindow') {
-    // distinct points, each counted in the width + 1 window starts that contain it
+    // A qualifying window [s, s + width] can always be moved to start at its earliest point, so only
+    // windows starting at a point are tried: per group, points ordered by position, the distinct values
+    // within `width` after each point (a windowed count(DISTINCT) in one sorted pass). The ring wraps
+    // by repeating the points that a window starting near the end reaches past the period.
     const names = part.by.map(ident).join(', ');
     const points = `SELECT DISTINCT ${[...keys, `${outSql(part.position)} AS "position"`, `${outSql(part.distinct)} AS "distinct"`].join(', ')} ${from}`;
-    const start = `(("position" - k + ${part.period}) % ${part.period})`;
-    return `SELECT DISTINCT ${names} FROM (SELECT ${names} FROM (${points}) p CROSS JOIN range(0, ${part.width + 1}) r(k) GROUP BY ${names}, ${start} HAVING count(DISTINCT "distinct") >= ${part.minDistinct})`;
+    const ring = `SELECT * FROM points UNION ALL SELECT ${names}, "position" + ${part.period} AS "position", "distinct" FROM points WHERE "position" < ${part.width}`;
+    const counted = `SELECT ${names}, count(DISTINCT "distinct") OVER (PARTITION BY ${names} ORDER BY "position" RANGE BETWEEN CURRENT ROW AND ${part.width} FOLLOWING) AS n FROM ring`;
+    return `WITH points AS (${points}), ring AS (${ring}) SELECT DISTINCT ${names} FROM (${counted}) WHERE n >= ${part.minDistinct}`;
   }
   if (part.kind === 'firstN') {
     const over = `${part.by.length ? `PARTITION BY ${part.by.map(outSql).join(', ')} ` : ''}ORDER BY created_at, id`;
