@@ -14,7 +14,7 @@ import type { Snapshot } from '../../src/snapshot/types.js';
 import { dispatchArm, type ArmCtx } from './arm.js';
 import { handleBatch } from './batch.js';
 import { Faults } from './faults.js';
-import { dispatchGraph, isGraphVersion, throttled429, type GraphCtx } from './graph.js';
+import { dispatchGraph, isGraphVersion, throttled429, type GraphCtx, type HandlerCtx } from './graph.js';
 import { WriteFaults } from './writes.js';
 import { ALL_ROLES, DEFAULT_CLIENT, Identity, LOG_ANALYTICS_AUDIENCE } from './identity.js';
 import { graphFamily, Limiter } from './limits.js';
@@ -347,13 +347,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 /** Everything one tenant of the emulator has to itself. */
-interface TenantRuntime {
-  state: TenantState;
-  identity: Identity;
-  limiter: Limiter;
-  stats: Stats;
-  faults: Faults;
-  deny: Map<string, DenySpec>;
+interface TenantRuntime extends Omit<HandlerCtx, 'pageSizes'> {
   clients: EmulatorClient[];
   graphCtx: GraphCtx;
   armCtx: ArmCtx;
