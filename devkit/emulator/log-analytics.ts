@@ -19,6 +19,7 @@ import { definition, outputColumns, type AnalysisParams, type ColKind } from '..
 import { appendSignInRows, createSignInsTableSql } from '../../src/signins/duckdb-evidence.js';
 import { parseKqlTag, renderKql } from '../../src/signins/kql.js';
 import { renderSql } from '../../src/signins/sql.js';
+import { graphSignInToRow } from '../../src/signins/graph.js';
 import { LOG_ANALYTICS_AUDIENCE, type Identity } from './identity.js';
 import type { EmuRequest, EmuResponse } from './types.js';
 import { JSON_PLAIN } from './util.js';
@@ -51,40 +52,6 @@ function laError(status: number, code: string, message: string, headers: Record<
   return { status, headers: { 'content-type': JSON_PLAIN, ...headers }, body: { error: { code, message, correlationId: randomUUID() } } };
 }
 
-/** A Graph beta signIn → the normalized row (enough of signins-ingest's reader for the emulator's tenant data). */
-export function graphSignInToRow(s: Record<string, unknown>): SignInRow {
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-  const types = Array.isArray(s.signInEventTypes) ? (s.signInEventTypes as unknown[]).map(String) : [];
-  const eventType: SignInRow['eventType'] = types.includes('interactiveUser') ? 'interactiveUser' : types.includes('nonInteractiveUser') ? 'nonInteractiveUser'
-    : types.includes('servicePrincipal') ? 'servicePrincipal' : types.includes('managedIdentity') ? 'managedIdentity' : s.isInteractive === true ? 'interactiveUser' : s.isInteractive === false ? 'nonInteractiveUser' : 'unknown';
-  const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-  return {
-    id: str(s.id) ?? '',
-    createdDateTime: String(s.createdDateTime),
-    eventType,
-    userId: str(s.userId)?.toLowerCase() ?? null,
-    userPrincipalName: str(s.userPrincipalName),
-    userDisplayName: str(s.userDisplayName),
-    appId: str(s.appId)?.toLowerCase() ?? '',
-    appDisplayName: str(s.appDisplayName),
-    resourceId: str(s.resourceId)?.toLowerCase() ?? null,
-    resourceDisplayName: str(s.resourceDisplayName),
-    errorCode: typeof obj(s.status).errorCode === 'number' ? (obj(s.status).errorCode as number) : -1,
-    authenticationRequirement: str(s.authenticationRequirement),
-    authenticationProtocol: str(s.authenticationProtocol),
-    clientAppUsed: str(s.clientAppUsed),
-    userAgent: str(s.userAgent),
-    ipAddress: str(s.ipAddress),
-    countryOrRegion: str(obj(s.location).countryOrRegion),
-    operatingSystem: str(obj(s.deviceDetail).operatingSystem),
-    homeTenantId: str(s.homeTenantId),
-    resourceTenantId: str(s.resourceTenantId),
-    conditionalAccessStatus: str(s.conditionalAccessStatus),
-    trustedLocation: Array.isArray(s.networkLocationDetails) && (s.networkLocationDetails as unknown[]).some((d) => /^trusted(namedlocation)?$/i.test(String(obj(d).networkType ?? ''))),
-    appliedPolicies: null,
-  };
-}
-
 export class LogAnalyticsEmulator {
   readonly stats: LogAnalyticsStats = { queries: 0, throttled: 0, truncated: 0, partitions: [] };
   private db?: Promise<DuckDBConnection>;
@@ -97,7 +64,7 @@ export class LogAnalyticsEmulator {
       const { DuckDBInstance } = await import('@duckdb/node-api');
       const conn = await (await DuckDBInstance.create(':memory:')).connect();
       await conn.run(createSignInsTableSql());
-      await appendSignInRows(conn, this.opts.rows ?? this.signIns().map(graphSignInToRow));
+      await appendSignInRows(conn, this.opts.rows ?? this.signIns().map((raw, i) => graphSignInToRow(raw, { file: 'emulator tenant' }, `signIns[${i}].`)));
       return conn;
     })();
     return this.db;

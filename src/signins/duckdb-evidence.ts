@@ -68,9 +68,10 @@ export class DuckDbSignInEvidence extends PartEvidence {
   }
 }
 
-/** `CREATE TABLE signins (…)` from SIGN_IN_COLUMNS (the signins-ingest store creates the same). */
-export function createSignInsTableSql(table = 'signins'): string {
-  return `CREATE TABLE ${table} (${SIGN_IN_COLUMNS.map(([, col, type]) => `${col} ${type}`).join(', ')})`;
+/** `CREATE TABLE signins (…)` from SIGN_IN_COLUMNS: the one definition the store, the tests and the emulator create. */
+export function createSignInsTableSql(table = 'signins', opts: { ifNotExists?: boolean } = {}): string {
+  const cols = SIGN_IN_COLUMNS.map(([, col, type]) => `${col} ${type}${col === 'id' ? ' NOT NULL' : ''}`).join(', ');
+  return `CREATE TABLE ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${table} (${cols})`;
 }
 
 /** Appends rows to a `signins` table through DuckDB's appender (tests, the emulator). */

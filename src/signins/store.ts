@@ -21,6 +21,7 @@ import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender, type DuckD
 import { InputError } from '../errors.js';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
 import type { EvidenceWindow } from '../evidence/types.js';
+import { createSignInsTableSql } from './duckdb-evidence.js';
 import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
 
@@ -114,7 +115,7 @@ async function connect(path: string): Promise<{ instance: DuckDBInstance; conn: 
 }
 
 async function createTables(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`CREATE TABLE IF NOT EXISTS ${SIGNINS_TABLE} (${SIGN_IN_COLUMNS.map(([, c, t]) => `${c} ${t}${c === 'id' ? ' NOT NULL' : ''}`).join(', ')})`);
+  await conn.run(createSignInsTableSql(SIGNINS_TABLE, { ifNotExists: true }));
   await conn.run('CREATE TABLE IF NOT EXISTS signins_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
   // rows: read from the source; import_added: rows the whole import (all its sources together) added
   await conn.run('CREATE TABLE IF NOT EXISTS signins_sources (name VARCHAR, fingerprint VARCHAR, format VARCHAR, rows BIGINT, import_added BIGINT, imported_at TIMESTAMPTZ)');
