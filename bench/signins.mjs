@@ -1,27 +1,28 @@
 #!/usr/bin/env node
 // Sign-in evidence benchmark (`npm run bench:signins`, which builds first) — issue 9's acceptance:
 //   node bench/signins.mjs [--sizes 1000000,10000000] [--rows N] [--users U] [--reader] [--keep] [FILE.ndjson]
+//   node bench/signins.mjs --db FILE.duckdb [--as-of T]   (the analyses only, on an existing sign-in database)
 //   --sizes 100000 for a quick run; --rows N = --sizes N; FILE (or MFAGUARD_BENCH_SIGNINS) = an existing
 //   Graph beta NDJSON file instead of generated ones.
 // Per size: devkit/gen/signins.ts writes N sign-ins (Graph beta JSON lines) for a generated tenant of
 // --users users (NOT timed; cached in $TMPDIR/mfaguard-bench-signins-cache/ and reused; deleted after use
 // unless --keep). Then, each in its own child process so peak RSS is that of the work alone:
 //   ingest   — importSignIns() into a new DuckDB file (what `mfaguard signins import` does);
-//   analyses — every SignInEvidence method through DuckDbSignInEvidence on the loaded database
-//              (window, userAppSignIns both scopes, legacy, tool versions, automation, single-factor,
-//              every pivot dimension and each workbook filter), as `openSignInEvidence` opens it;
+//   analyses — what the product asks of the loaded database (DuckDbSignInEvidence, opened as
+//              `openSignInEvidence` opens it): the five sign-in rules and the contradictions of a scan,
+//              the `mfaguard signins` workbook (default and one filtered view), a what-if's per-user questions;
 //   floor    — DuckDB reading the same file itself: CREATE TABLE AS SELECT * FROM read_json(...);
 //   reader   — with --reader: the import through the JavaScript readers (CSV / JSON array path).
 // Targets (issue 9): 10M end to end (ingest + analyses) ≤ 90 s and ≤ 4 GiB; analyses ≤ 5 s; ingest ≤ 1.5× floor.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { sizes: { type: 'string' }, rows: { type: 'string' }, users: { type: 'string', default: '50000' }, keep: { type: 'boolean' }, reader: { type: 'boolean' }, verbose: { type: 'boolean' } },
+  options: { db: { type: 'string' }, 'as-of': { type: 'string' }, sizes: { type: 'string' }, rows: { type: 'string' }, users: { type: 'string', default: '50000' }, keep: { type: 'boolean' }, reader: { type: 'boolean' }, verbose: { type: 'boolean' } },
 });
 const root = join(import.meta.dirname, '..');
 const count = (s) => Number(String(s).trim().replace(/k$/i, '000').replace(/m$/i, '000000'));
@@ -40,6 +41,11 @@ function child(script) {
 function gen(args) {
   const r = spawnSync(process.execPath, [join(root, 'devkit/bin/gen.mjs'), ...args, '--quiet'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`gen ${args.join(' ')} failed (${r.status})`);
+}
+
+/** The generated tenant's collectedAt: the end of the window the scan asks about. */
+function collectedAt() {
+  return JSON.parse(readFileSync(join(cache, `tenant-${values.users}`, 'manifest.json'), 'utf8')).collectedAt;
 }
 
 /** The generated tenant and N sign-ins for it (cached: generation is not what we measure). */
@@ -64,28 +70,31 @@ const ingestChild = (file, db, readerOnly) => child(`
   console.log(JSON.stringify({ ms: performance.now() - t, rows: r.totalRows, rss: process.resourceUsage().maxRSS * 1024 }));
 `);
 
-// Every evidence method, as the rules and `mfaguard signins` call them, on the database opened read-only.
-const analysesChild = (db) => child(`
+// What the product asks of the evidence, on the database opened read-only as `openSignInEvidence` opens it:
+// the sign-in rules and the contradictions of `mfaguard scan` (window ending at the snapshot's collectedAt),
+// the workbook of `mfaguard signins` (default --top 25; plus one filtered view), and a remediation
+// what-if's per-user questions (100 users).
+const analysesScript = (db, asOf) => `
   const { openSignInEvidence } = await import(${JSON.stringify(join(root, 'dist/src/app/signins.js'))});
+  const { signInWorkbook } = await import(${JSON.stringify(join(root, 'dist/src/evidence/workbook.js'))});
   const t0 = performance.now();
   const opened = await openSignInEvidence(${JSON.stringify(db)});
   const ev = opened.evidence;
   const w = await ev.window();
-  const asOf = w?.to;
+  const asOf = ${JSON.stringify(asOf ?? null)} ?? (w ? new Date(Date.parse(w.to) + 1).toISOString() : undefined);
+  const some = (await ev.pivots(['user'], { asOf, limit: 100 }))[0].rows.map((r) => r.keys[0]);
   const calls = [
     ['window', () => ev.window()],
-    ['userAppSignIns', () => ev.userAppSignIns({ asOf })],
-    ['userAppSignIns(all)', () => ev.userAppSignIns({ asOf, apps: 'all' })],
-    ['legacyClientSignIns', () => ev.legacyClientSignIns({ asOf })],
-    ['toolVersions', () => ev.toolVersions({ asOf })],
-    ['automationProfiles', () => ev.automationProfiles({ asOf })],
-    ['singleFactorSignIns', () => ev.singleFactorSignIns({ asOf })],
-    ...['total', 'app', 'user', 'appUser', 'operatingSystem', 'country', 'clientApp'].map((d) => ['pivot(' + d + ')', () => ev.pivot(d, { asOf })]),
-    ['pivot(total, excludeGraph)', () => ev.pivot('total', { asOf, excludeGraph: true })],
-    ['pivot(user, legacyOnly)', () => ev.pivot('user', { asOf, legacyOnly: true })],
-    ['pivot(app, trustedLocationsOnly)', () => ev.pivot('app', { asOf, trustedLocationsOnly: true })],
-    ['pivot(clientApp, interactiveOnly)', () => ev.pivot('clientApp', { asOf, interactiveOnly: true })],
-    ['pivot(country, all tenants)', () => ev.pivot('country', { asOf, homeTenantOnly: false })],
+    ['userAppSignIns (mandatory-mfa-readiness)', () => ev.userAppSignIns({ asOf })],
+    ['legacyClientSignIns (legacy-auth-blocked)', () => ev.legacyClientSignIns({ asOf })],
+    ['toolVersions (azure-tooling-version)', () => ev.toolVersions({ asOf })],
+    ['automationProfiles (user-automation-account)', () => ev.automationProfiles({ asOf })],
+    ['singleFactorSignIns (contradictions)', () => ev.singleFactorSignIns({ asOf })],
+    ['workbook (mfaguard signins)', () => signInWorkbook(ev, { asOf, limit: 25 }).then((wb) => Object.values(wb.pivots).flat())],
+    ['workbook --exclude-graph --interactive-only', () => signInWorkbook(ev, { asOf, limit: 25, filters: { excludeGraph: true, interactiveOnly: true } }).then((wb) => Object.values(wb.pivots).flat())],
+    ['what-if: userAppSignIns(all), 100 users', () => ev.userAppSignIns({ asOf, userIds: some, apps: 'all' })],
+    ['what-if: singleFactorSignIns, 100 users', () => ev.singleFactorSignIns({ asOf, userIds: some })],
+    ['what-if: legacyClientSignIns, 100 users', () => ev.legacyClientSignIns({ asOf, userIds: some })],
   ];
   const each = [];
   for (const [name, call] of calls) {
@@ -95,7 +104,8 @@ const analysesChild = (db) => child(`
   }
   await opened.close();
   console.log(JSON.stringify({ ms: performance.now() - t0, rows: opened.rows, each, rss: process.resourceUsage().maxRSS * 1024 }));
-`);
+`;
+const analysesChild = (db, asOf) => child(analysesScript(db, asOf));
 
 const sqlString = (s) => "'" + s.replace(/'/g, "''") + "'";
 const floorChild = (file, db) => child(`
@@ -110,6 +120,13 @@ const floorChild = (file, db) => child(`
   console.log(JSON.stringify({ ms: performance.now() - t, rows: Number(n), rss: process.resourceUsage().maxRSS * 1024 }));
 `);
 
+if (values.db) {
+  const a = analysesChild(resolve(values.db), values['as-of']);
+  console.log(`analyses on ${a.rows.toLocaleString('en')} rows: ${sec(a.ms)}, peak RSS ${gib(a.rss)}`);
+  for (const e of a.each) console.log(`  ${e.name.padEnd(46)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
+  process.exit(0);
+}
+
 const given = positionals[0] ?? process.env.MFAGUARD_BENCH_SIGNINS;
 const runs = given ? [{ file: resolve(given), given: true }] : sizes.map((n) => ({ n }));
 const results = [];
@@ -119,15 +136,15 @@ for (const run of runs) {
   const work = mkdtempSync(join(tmpdir(), 'mfaguard-bench-signins-'));
   try {
     const ingest = ingestChild(file, join(work, 'ingest.duckdb'), false);
-    const analyses = analysesChild(join(work, 'ingest.duckdb'));
+    const analyses = analysesChild(join(work, 'ingest.duckdb'), run.file ? undefined : collectedAt());
     rmSync(join(work, 'ingest.duckdb'), { force: true });
     const floor = floorChild(file, join(work, 'floor.duckdb'));
     rmSync(join(work, 'floor.duckdb'), { force: true });
     const reader = values.reader ? ingestChild(file, join(work, 'reader.duckdb'), true) : undefined;
     results.push({ rows: ingest.rows, bytes: statSync(file).size, ingest, analyses, floor, reader });
     if (values.verbose || runs.length === 1) {
-      console.log(`\nanalyses on ${ingest.rows.toLocaleString('en')} rows:`);
-      for (const e of analyses.each) console.log(`  ${e.name.padEnd(34)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
+      console.log(`\nanalyses on ${ingest.rows.toLocaleString('en')} rows (+ ${sec(analyses.ms - analyses.each.reduce((t, e) => t + e.ms, 0))} opening the database and picking 100 users):`);
+      for (const e of analyses.each) console.log(`  ${e.name.padEnd(46)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
     } else {
       const slow = [...analyses.each].sort((a, b) => b.ms - a.ms).slice(0, 3);
       console.log(`\n${ingest.rows.toLocaleString('en')} rows — slowest analyses: ${slow.map((e) => `${e.name} ${sec(e.ms)}`).join(', ')}`);

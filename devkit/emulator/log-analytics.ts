@@ -46,7 +46,7 @@ export interface LogAnalyticsStats {
   partitions: string[];
 }
 
-const KQL_TYPE: Record<ColKind, string> = { time: 'datetime', number: 'long', text: 'string', bool: 'bool' };
+const KQL_TYPE: Record<ColKind, string> = { time: 'datetime', number: 'long', text: 'string', bool: 'bool', timeList: 'dynamic', textList: 'dynamic' };
 
 function laError(status: number, code: string, message: string, headers: Record<string, string> = {}): EmuResponse {
   return { status, headers: { 'content-type': JSON_PLAIN, ...headers }, body: { error: { code, message, correlationId: randomUUID() } } };
@@ -128,6 +128,8 @@ export class LogAnalyticsEmulator {
 
 /** A result cell as Log Analytics sends it: datetimes as ISO text, no null strings (empty instead). */
 function cell(kind: ColKind, v: unknown): unknown {
+  // dynamic values travel as JSON text (the SDK parses them); an aggregate over no rows is an empty list
+  if (kind === 'timeList' || kind === 'textList') return JSON.stringify(Array.isArray(v) ? v : []);
   if (v === null || v === undefined) return kind === 'text' ? '' : null;
   if (kind === 'time') return new Date(Number(v)).toISOString();
   if (kind === 'number') return Number(v);

@@ -5,12 +5,12 @@
  */
 import type { Snapshot } from '../snapshot/types.js';
 import {
-  ARM_RESOURCE_ID, compareVersions, isLegacyClient, isManagementClient, isScriptedAgent, MANDATORY_MFA_APPS, mandatoryMfaPhase, MICROSOFT_GRAPH_APP_ID,
+  ARM_RESOURCE_ID, compareVersions, EVIDENCE_LIST_MAX, isLegacyClient, isManagementClient, isScriptedAgent, MANDATORY_MFA_APPS, mandatoryMfaPhase, MICROSOFT_GRAPH_APP_ID,
   signInFacts, signInFactsFromRow, toolVersion, type SignInFacts,
 } from './signins.js';
 import type { SignInRow } from './row.js';
 import type {
-  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotRow, SignInEvidence, SingleFactorSignIns,
+  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotResult, PivotRow, SignInEvidence, SingleFactorSignIns,
   ToolVersionSignIns, UserAppSignIns, WorkbookFilters,
 } from './types.js';
 
@@ -152,6 +152,7 @@ export class MemorySignInEvidence implements SignInEvidence {
       const management = list.filter(isManagementClient);
       if (!management.length) continue;
       const interactiveSignIns = list.filter((r) => r.interactive).length;
+      const ips = [...new Set(management.map((r) => r.ipAddress).filter((ip): ip is string => ip !== null))];
       const scriptedAgents = [...new Set(management.filter((r) => r.resourceId === ARM_RESOURCE_ID && isScriptedAgent(r.userAgent)).map((r) => r.userAgent!))];
       const signals: AutomationSignal[] = [];
       if (list.some((r) => r.ropc)) signals.push('ropc');
@@ -164,9 +165,10 @@ export class MemorySignInEvidence implements SignInEvidence {
         managementSignIns: management.length,
         interactiveSignIns,
         signals,
-        scriptedAgents,
+        scriptedAgents: scriptedAgents.slice(0, EVIDENCE_LIST_MAX),
         sampleTimes: management.slice(0, 5).map((r) => iso(r.at)),
-        ipAddresses: [...new Set(management.map((r) => r.ipAddress).filter((ip): ip is string => ip !== null))],
+        ipAddresses: ips.slice(0, EVIDENCE_LIST_MAX),
+        ipAddressCount: ips.length,
       });
     }
     return out;
@@ -202,10 +204,21 @@ export class MemorySignInEvidence implements SignInEvidence {
       if (by === 'user') keys[1] = smallest(list.map((r) => r.userPrincipalName)) ?? '';
       if (by === 'appUser') keys[3] = smallest(list.map((r) => r.userPrincipalName)) ?? '';
       const mfa = list.filter((r) => r.multiFactor).length;
-      out.push({ keys, signIns: list.length, mfa, singleFactor: list.length - mfa, users: new Set(list.map((r) => r.userId)).size });
+      const row: PivotRow = { keys, signIns: list.length, mfa, singleFactor: list.length - mfa, users: new Set(list.map((r) => r.userId)).size };
+      if (by === 'app') row.singleFactorUsers = new Set(list.filter((r) => !r.multiFactor).map((r) => r.userId)).size;
+      out.push(row);
     }
     if (by === 'total' && !out.length) out.push({ keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 });
     return out.sort(comparePivotRows);
+  }
+
+  async pivots(by: readonly PivotDimension[], q: EvidenceQuery & WorkbookFilters & { limit?: number } = {}): Promise<PivotResult[]> {
+    const out: PivotResult[] = [];
+    for (const d of by) {
+      const rows = await this.pivot(d, q);
+      out.push({ rows: q.limit !== undefined && q.limit >= 1 ? rows.slice(0, q.limit) : rows, groups: rows.length });
+    }
+    return out;
   }
 }
 

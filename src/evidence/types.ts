@@ -75,11 +75,14 @@ export interface AutomationProfile {
   /** Interactive sign-ins to any app in the window. */
   interactiveSignIns: number;
   signals: AutomationSignal[];
-  /** Generic HTTP client agents seen against ARM (curl, Go-http-client, …). */
+  /** Generic HTTP client agents seen against ARM (curl, Go-http-client, …): the first 10, in order of first appearance. */
   scriptedAgents: string[];
   /** Up to 5 management sign-in times, oldest first. */
   sampleTimes: string[];
+  /** The first 10 IP addresses of management sign-ins, in order of first appearance (automation may rotate through thousands). */
   ipAddresses: string[];
+  /** How many distinct IP addresses there were. */
+  ipAddressCount: number;
 }
 
 /** Successful single-factor user sign-ins of one user to one app (the raw material of contradictions, spec/signins.md). */
@@ -126,6 +129,14 @@ export interface PivotRow {
   singleFactor: number;
   /** Distinct users. */
   users: number;
+  /** `app` pivot only: distinct users with at least one sign-in not protected by MFA. */
+  singleFactorUsers?: number;
+}
+
+/** A pivot's rows (all, or the first `limit`) and how many rows it has in all. */
+export interface PivotResult {
+  rows: PivotRow[];
+  groups: number;
 }
 
 export interface SignInEvidence {
@@ -143,4 +154,9 @@ export interface SignInEvidence {
   singleFactorSignIns(query?: EvidenceQuery): Promise<SingleFactorSignIns[]>;
   /** One workbook pivot, rows ordered by `singleFactor` descending then keys. */
   pivot(by: PivotDimension, query?: EvidenceQuery & WorkbookFilters): Promise<PivotRow[]>;
+  /**
+   * Several pivots under the same filters, each cut to its first `limit` rows (≥ 1; default all) with its
+   * full row count: what the workbook shows. Engines cut where the rows are, so only `limit` rows per pivot travel.
+   */
+  pivots(by: readonly PivotDimension[], query?: EvidenceQuery & WorkbookFilters & { limit?: number }): Promise<PivotResult[]>;
 }

@@ -13,8 +13,6 @@ export const WORKBOOK_DIMENSIONS: readonly WorkbookDimension[] = ['app', 'user',
 export interface WorkbookRow extends PivotRow {
   /** Share of sign-ins that did MFA, 0–100 with one decimal (0 when there are none). */
   mfaPercent: number;
-  /** `app` rows: distinct users with at least one single-factor sign-in to the app. */
-  singleFactorUsers?: number;
 }
 
 export interface SignInWorkbook {
@@ -49,22 +47,15 @@ export function withFilterDefaults(f: WorkbookFilters = {}): Required<WorkbookFi
 export async function signInWorkbook(evidence: SignInEvidence, opts: WorkbookOptions = {}): Promise<SignInWorkbook> {
   const filters = withFilterDefaults(opts.filters);
   const query: EvidenceQuery & WorkbookFilters = { ...filters, ...(opts.asOf ? { asOf: opts.asOf } : {}) };
-  const [window, total, ...rows] = await Promise.all([evidence.window(), evidence.pivot('total', query), ...WORKBOOK_DIMENSIONS.map((d) => evidence.pivot(d, query))]);
-  const pivots = Object.fromEntries(WORKBOOK_DIMENSIONS.map((d, i) => [d, rows[i]!.map((r) => ({ ...r, mfaPercent: percent(r) }))])) as Record<WorkbookDimension, WorkbookRow[]>;
-  // Single-factor users per app, from the complete app × user pivot (before any row limit).
-  const sfUsers = new Map<string, number>();
-  for (const r of pivots.appUser) if (r.singleFactor > 0) sfUsers.set(r.keys[0]!, (sfUsers.get(r.keys[0]!) ?? 0) + 1);
-  for (const r of pivots.app) r.singleFactorUsers = sfUsers.get(r.keys[0]!) ?? 0;
+  // each pivot comes back already cut to `limit`, with its full row count
+  const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : undefined;
+  const [window, [total, ...results]] = await Promise.all([evidence.window(), evidence.pivots(['total', ...WORKBOOK_DIMENSIONS], { ...query, ...(limit ? { limit } : {}) })]);
+  const pivots = Object.fromEntries(WORKBOOK_DIMENSIONS.map((d, i) => [d, results[i]!.rows.map((r) => ({ ...r, mfaPercent: percent(r) }))])) as Record<WorkbookDimension, WorkbookRow[]>;
   const omitted: Partial<Record<WorkbookDimension, number>> = {};
-  if (opts.limit !== undefined && opts.limit > 0) {
-    for (const d of WORKBOOK_DIMENSIONS) {
-      if (pivots[d].length > opts.limit) {
-        omitted[d] = pivots[d].length - opts.limit;
-        pivots[d] = pivots[d].slice(0, opts.limit);
-      }
-    }
-  }
-  const t = total[0] ?? { keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 };
+  WORKBOOK_DIMENSIONS.forEach((d, i) => {
+    if (results[i]!.groups > pivots[d].length) omitted[d] = results[i]!.groups - pivots[d].length;
+  });
+  const t = total!.rows[0] ?? { keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 };
   const to = window && opts.asOf && Date.parse(opts.asOf) < Date.parse(window.to) ? { from: window.from, to: opts.asOf } : window;
   return {
     window: to ?? null,

@@ -10,9 +10,9 @@
  * differential tests compare against.
  */
 import { comparePivotRows } from '../evidence/memory.js';
-import { ARM_RESOURCE_ID, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID, compareVersions, MANDATORY_MFA_APPS, MICROSOFT_GRAPH_APP_ID, mandatoryMfaPhase } from '../evidence/signins.js';
+import { ARM_RESOURCE_ID, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID, compareVersions, EVIDENCE_LIST_MAX, MANDATORY_MFA_APPS, MICROSOFT_GRAPH_APP_ID, mandatoryMfaPhase } from '../evidence/signins.js';
 import type {
-  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotRow, SingleFactorSignIns, ToolVersionSignIns,
+  AutomationProfile, AutomationSignal, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotResult, PivotRow, SingleFactorSignIns, ToolVersionSignIns,
   UserAppSignIns, WorkbookFilters,
 } from '../evidence/types.js';
 
@@ -26,8 +26,12 @@ export type Col =
   | 'interactive' | 'singleFactor' | 'multiFactor' | 'ropc' | 'trusted'
   | 'tool' | 'version' | 'day' | 'minuteOfDay' | 'osOrUnknown' | 'countryOrUnknown' | 'clientAppOrUnknown';
 
-/** How a column's values come back: an instant (epoch ms), a number, text (empty = null), or a flag. */
-export type ColKind = 'time' | 'number' | 'text' | 'bool';
+/**
+ * How a column's values come back: an instant (epoch ms), a number, text (empty = null), a flag, or a
+ * list of instants / texts (the `firstN` aggregate: each element `<epoch ms, 15 digits>|<value>`, so
+ * both engines can order and cut the list as text, and the reader keeps the value).
+ */
+export type ColKind = 'time' | 'number' | 'text' | 'bool' | 'timeList' | 'textList';
 export const COL_KIND: Record<Col, ColKind> = {
   at: 'time', id: 'text', userId: 'text', upn: 'text', appId: 'text', appName: 'text', resourceId: 'text', clientApp: 'text', userAgent: 'text', ip: 'text',
   homeTenant: 'text', resourceTenant: 'text', interactive: 'bool', singleFactor: 'bool', multiFactor: 'bool', ropc: 'bool', trusted: 'bool',
@@ -60,9 +64,22 @@ export type Agg =
   | { fn: 'maxAtIf'; where: Pred }
   | { fn: 'first'; col: Col }
   | { fn: 'smallest'; col: Col }
-  | { fn: 'distinct'; col: Col };
+  /** Distinct values of `col` (among the rows matching `where`, when given). */
+  | { fn: 'distinct'; col: Col; where?: Pred }
+  /** `col` of the group's `n` earliest rows (matching `where`, when given), oldest first, ties by value: samples in the same scan as the counts. */
+  | { fn: 'firstN'; col: 'at' | 'id'; n: number; where?: Pred };
 
-export const AGG_KIND = (a: Agg): ColKind => (a.fn === 'minAt' || a.fn === 'maxAt' || a.fn === 'maxAtIf' ? 'time' : a.fn === 'first' || a.fn === 'smallest' ? COL_KIND[a.col] : 'number');
+export const AGG_KIND = (a: Agg): ColKind =>
+  a.fn === 'minAt' || a.fn === 'maxAt' || a.fn === 'maxAtIf' ? 'time'
+    : a.fn === 'first' || a.fn === 'smallest' ? COL_KIND[a.col]
+    : a.fn === 'firstN' ? (a.col === 'at' ? 'timeList' : 'textList')
+    : 'number';
+
+/** An ordering term of `top`: an output column (a group key or an aggregate; absent text sorts as ''), ascending unless `desc`. */
+export interface TopOrder {
+  col: string;
+  desc?: boolean;
+}
 
 /** One pushed-down query: rows grouped by `by`, one row per group, optionally only groups with `having` ≥ 1. */
 export interface AggregatePart {
@@ -71,15 +88,12 @@ export interface AggregatePart {
   by: Col[];
   aggs: Record<string, Agg>;
   having?: string;
-}
-
-/** The `n` earliest rows per group (`value` of each, with its time): samples, bounded per group. */
-export interface FirstNPart {
-  kind: 'firstN';
-  where: Pred[];
-  by: Col[];
-  n: number;
-  value: Col;
+  /**
+   * Keep only the first `n` groups of each `per` partition, ordered by `order` then by the group keys
+   * ascending; every kept row also carries `groups`, the number of groups its partition had before
+   * the cut (a bounded list with its full size: "10 of 212 IP addresses", "25 of 48,620 users").
+   */
+  top?: { per: Col[]; n: number; order: TopOrder[] };
 }
 
 /**
@@ -101,18 +115,20 @@ export interface RingWindowPart {
   minDistinct: number;
 }
 
-export type Part = AggregatePart | FirstNPart | RingWindowPart;
+export type Part = AggregatePart | RingWindowPart;
 
 /** The name of every analysis (and so of every query the product sends); `// mfaguard:<name>` tags the KQL. */
 export type AnalysisName =
   | 'window' | 'userAppSignIns' | 'legacyClientSignIns' | 'toolVersions'
-  | 'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples'
-  | 'singleFactor' | 'singleFactor.samples' | 'pivot';
+  | 'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips'
+  | 'singleFactor' | 'pivot';
 
 /** Everything that parameterises a query: the port's query plus the method's own options. */
 export interface AnalysisParams extends EvidenceQuery, WorkbookFilters {
   apps?: 'mandatoryMfa' | 'all';
   by?: PivotDimension;
+  /** Pivots: only the first `limit` rows (most single-factor first), with the number of rows before the cut. */
+  limit?: number;
 }
 
 /** Automation heuristics of spec/signins.md (`user-automation-account`). */
@@ -120,6 +136,8 @@ const MINUTES_PER_DAY = 1440;
 const NON_INTERACTIVE_ONLY_MIN = 5;
 const SCHEDULED_MIN_DAYS = 5;
 const SCHEDULED_TOLERANCE_MIN = 5;
+/** Sample times / sign-in ids per group. */
+const SAMPLES = 5;
 
 /** The column whose value partitions a query (by hash) when its result could exceed a row cap. */
 export const PARTITION_COL: Col = 'userId';
@@ -147,6 +165,33 @@ const PIVOT_BY: Record<PivotDimension, Col[]> = {
   operatingSystem: ['osOrUnknown'], country: ['countryOrUnknown'], clientApp: ['clientAppOrUnknown'],
 };
 
+/** The ips and agents of a user: the first EVIDENCE_LIST_MAX by first appearance (a script can rotate through thousands of addresses). */
+const FIRST_SEEN_PER_USER: AggregatePart['top'] = { per: ['userId'], n: EVIDENCE_LIST_MAX, order: [{ col: 'firstSeen' }] };
+
+/** The order of a pivot's rows (comparePivotRows): most single-factor first, then its keys as shown. */
+const PIVOT_ORDER: Record<PivotDimension, string[]> = {
+  total: [], app: ['appId', 'appName'], user: ['userId', 'upn'], appUser: ['appId', 'appName', 'userId', 'upn'],
+  operatingSystem: ['osOrUnknown'], country: ['countryOrUnknown'], clientApp: ['clientAppOrUnknown'],
+};
+
+const NOT_MFA: Pred = { op: 'not', pred: { op: 'flag', col: 'multiFactor' } };
+
+/**
+ * A pivot's aggregates. `singleFactor` (= signIns − mfa: not protected by MFA) orders the rows;
+ * `singleFactorUsers` (distinct users with such a sign-in) only means something per app.
+ */
+export function pivotAggs(by: PivotDimension): Record<string, Agg> {
+  const aggs: Record<string, Agg> = {
+    signIns: { fn: 'count' }, mfa: { fn: 'countIf', where: { op: 'flag', col: 'multiFactor' } }, singleFactor: { fn: 'countIf', where: NOT_MFA },
+  };
+  // per user, every row has one user: no distinct count to compute
+  if (by !== 'user' && by !== 'appUser') aggs.users = { fn: 'distinct', col: 'userId' };
+  if (by === 'app') aggs.singleFactorUsers = { fn: 'distinct', col: 'userId', where: NOT_MFA };
+  if (by === 'app' || by === 'appUser') aggs.appName = { fn: 'smallest', col: 'appName' };
+  if (by === 'user' || by === 'appUser') aggs.upn = { fn: 'smallest', col: 'upn' };
+  return aggs;
+}
+
 /** The one definition of each analysis: params → the part to push down. */
 export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
   const base = queryPreds(p);
@@ -173,26 +218,24 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
         aggs: {
           firstSeen: { fn: 'minAt' }, upn: { fn: 'first', col: 'upn' }, management: { fn: 'countIf', where: MANAGEMENT },
           interactive: { fn: 'countIf', where: { op: 'flag', col: 'interactive' } }, ropc: { fn: 'countIf', where: { op: 'flag', col: 'ropc' } },
+          samples: { fn: 'firstN', col: 'at', n: SAMPLES, where: MANAGEMENT },
         },
       };
     case 'automation.scheduled':
       return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS };
     case 'automation.agents':
-      return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } } };
+      return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } }, top: FIRST_SEEN_PER_USER };
     case 'automation.ips':
-      return { kind: 'aggregate', where: [...base, MANAGEMENT, { op: 'present', col: 'ip' }], by: ['userId', 'ip'], aggs: { firstSeen: { fn: 'minAt' } } };
-    case 'automation.samples':
-      return { kind: 'firstN', where: [...base, MANAGEMENT], by: ['userId'], n: 5, value: 'at' };
+      return { kind: 'aggregate', where: [...base, MANAGEMENT, { op: 'present', col: 'ip' }], by: ['userId', 'ip'], aggs: { firstSeen: { fn: 'minAt' } }, top: FIRST_SEEN_PER_USER };
     case 'singleFactor':
       return {
         kind: 'aggregate', where: [...base, { op: 'flag', col: 'singleFactor' }], by: ['userId', 'appId'],
         aggs: {
           signIns: { fn: 'count' }, firstSeen: { fn: 'minAt' }, lastSeen: { fn: 'maxAt' },
           upn: { fn: 'smallest', col: 'upn' }, appName: { fn: 'smallest', col: 'appName' }, resourceId: { fn: 'smallest', col: 'resourceId' },
+          samples: { fn: 'firstN', col: 'id', n: SAMPLES },
         },
       };
-    case 'singleFactor.samples':
-      return { kind: 'firstN', where: [...base, { op: 'flag', col: 'singleFactor' }], by: ['userId', 'appId'], n: 5, value: 'id' };
     case 'pivot': {
       const by = p.by ?? 'total';
       const where = [...base];
@@ -201,10 +244,7 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
       if (p.legacyOnly) where.push({ op: 'legacy' });
       if (p.trustedLocationsOnly) where.push({ op: 'flag', col: 'trusted' });
       if (p.interactiveOnly) where.push({ op: 'flag', col: 'interactive' });
-      const aggs: Record<string, Agg> = { signIns: { fn: 'count' }, mfa: { fn: 'countIf', where: { op: 'flag', col: 'multiFactor' } }, users: { fn: 'distinct', col: 'userId' } };
-      if (by === 'app' || by === 'appUser') aggs.appName = { fn: 'smallest', col: 'appName' };
-      if (by === 'user' || by === 'appUser') aggs.upn = { fn: 'smallest', col: 'upn' };
-      return { kind: 'aggregate', where, by: PIVOT_BY[by], aggs };
+      return { kind: 'aggregate', where, by: PIVOT_BY[by], aggs: pivotAggs(by), ...(p.limit !== undefined && p.limit >= 1 ? { top: { per: [], n: p.limit, order: [{ col: 'singleFactor', desc: true }, ...PIVOT_ORDER[by].map((col) => ({ col }))] } } : {}) };
     }
   }
 }
@@ -215,29 +255,31 @@ export const METHOD_PARTS = {
   userAppSignIns: ['userAppSignIns'],
   legacyClientSignIns: ['legacyClientSignIns'],
   toolVersions: ['toolVersions'],
-  automationProfiles: ['automation.users', 'automation.scheduled', 'automation.agents', 'automation.ips', 'automation.samples'],
-  singleFactorSignIns: ['singleFactor', 'singleFactor.samples'],
+  automationProfiles: ['automation.users', 'automation.scheduled', 'automation.agents', 'automation.ips'],
+  singleFactorSignIns: ['singleFactor'],
   pivot: ['pivot'],
 } as const satisfies Record<string, readonly AnalysisName[]>;
 
 export const ANALYSIS_NAMES: readonly AnalysisName[] = Object.values(METHOD_PARTS).flat();
 
-/** The columns a part's result rows carry, in order: group keys, then aggregates (or `at` and the value for firstN). */
+/** The columns a part's result rows carry, in order: group keys, then aggregates, then `groups` for a part with `top`. */
 export function outputColumns(part: Part): { name: string; kind: ColKind }[] {
   const keys = part.by.map((c) => ({ name: c, kind: COL_KIND[c] }));
   if (part.kind === 'ringWindow') return keys;
-  if (part.kind === 'firstN') return [...keys, { name: 'sampleAt', kind: 'time' }, { name: 'sampleValue', kind: COL_KIND[part.value] }];
-  return [...keys, ...Object.entries(part.aggs).map(([name, a]) => ({ name, kind: AGG_KIND(a) }))];
+  const out = [...keys, ...Object.entries(part.aggs).map(([name, a]) => ({ name, kind: AGG_KIND(a) }))];
+  if (part.top) out.push({ name: 'groups', kind: 'number' });
+  return out;
 }
 
-/** A result row, decoded: instants as epoch ms, empty text as null (Log Analytics has no null strings). */
-export type ResultRow = Record<string, string | number | boolean | null>;
+/** A result row, decoded: instants as epoch ms, empty text as null (Log Analytics has no null strings), lists as arrays. */
+export type ResultRow = Record<string, string | number | boolean | null | (string | number)[]>;
 
 /**
  * Decodes one cell of either path to the row's shape. `emptyIsNull`: Log Analytics has no null strings
  * (absent text comes back empty), so there '' means absent; DuckDB keeps the two apart, as the reference does.
  */
-export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): string | number | boolean | null {
+export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): string | number | boolean | null | (string | number)[] {
+  if (kind === 'timeList' || kind === 'textList') return decodeList(kind, v);
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'time': {
@@ -254,6 +296,18 @@ export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): strin
     case 'text':
       return v === '' && emptyIsNull ? null : String(v);
   }
+}
+
+/** A `firstN` list: elements `<epoch ms>|<value>` (a JSON array, or its text from Log Analytics); absent = empty. */
+function decodeList(kind: 'timeList' | 'textList', v: unknown): (string | number)[] {
+  const list = typeof v === 'string' ? (v ? (JSON.parse(v) as unknown) : []) : v;
+  if (!Array.isArray(list)) return [];
+  return list.map((e) => {
+    const s = String(e);
+    const bar = s.indexOf('|');
+    const value = bar === -1 ? s : s.slice(bar + 1);
+    return kind === 'timeList' ? Number(value) : value;
+  });
 }
 
 /* ------------------------------------------------------------------------------------------------ *
@@ -367,16 +421,13 @@ function firstAppearance(rows: ResultRow[] | undefined, col: string): string[] {
   return byFirstSeen([...(rows ?? [])], (r) => num(r.firstSeen), (r) => String(r[col])).map((r) => String(r[col]));
 }
 
-/** The n earliest samples of a group, oldest first (ties by value). */
-function samples(rows: ResultRow[] | undefined): ResultRow[] {
-  return [...(rows ?? [])].sort((a, b) => num(a.sampleAt) - num(b.sampleAt) || keyCompare(String(a.sampleValue), String(b.sampleValue)));
-}
+/** A `firstN` aggregate's values (already oldest first, at most n). */
+const list = (v: unknown): (string | number)[] => (Array.isArray(v) ? (v as (string | number)[]) : []);
 
-export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips' | 'automation.samples', ResultRow[]>): AutomationProfile[] {
+export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips', ResultRow[]>): AutomationProfile[] {
   const scheduled = new Set(parts['automation.scheduled'].map((r) => String(r.userId)));
   const agents = groupRows(parts['automation.agents'], (r) => String(r.userId));
   const ips = groupRows(parts['automation.ips'], (r) => String(r.userId));
-  const sampled = groupRows(parts['automation.samples'], (r) => String(r.userId));
   return byFirstSeen([...parts['automation.users']], (r) => num(r.firstSeen), (r) => String(r.userId)).map((u) => {
     const userId = String(u.userId);
     const management = num(u.management);
@@ -394,14 +445,14 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
       interactiveSignIns,
       signals,
       scriptedAgents,
-      sampleTimes: samples(sampled.get(userId)).slice(0, 5).map((s) => iso(num(s.sampleAt))),
+      sampleTimes: list(u.samples).map((t) => iso(num(t))),
       ipAddresses: firstAppearance(ips.get(userId), 'ip'),
+      ipAddressCount: num(ips.get(userId)?.[0]?.groups),
     };
   });
 }
 
-export function finishSingleFactor(parts: Record<'singleFactor' | 'singleFactor.samples', ResultRow[]>): SingleFactorSignIns[] {
-  const sampled = groupRows(parts['singleFactor.samples'], (r) => `${r.userId} ${r.appId}`);
+export function finishSingleFactor(parts: Record<'singleFactor', ResultRow[]>): SingleFactorSignIns[] {
   return byFirstSeen([...parts.singleFactor], (r) => num(r.firstSeen), (r) => `${r.userId} ${r.appId}`).map((r) => ({
     userId: String(r.userId),
     userPrincipalName: text(r.upn),
@@ -411,8 +462,14 @@ export function finishSingleFactor(parts: Record<'singleFactor' | 'singleFactor.
     signIns: num(r.signIns),
     firstSeen: iso(num(r.firstSeen)),
     lastSeen: iso(num(r.lastSeen)),
-    sampleSignInIds: samples(sampled.get(`${r.userId} ${r.appId}`)).slice(0, 5).map((s) => String(s.sampleValue ?? '')),
+    sampleSignInIds: list(r.samples).map(String),
   }));
+}
+
+/** The rows of a pivot part and, for a limited one, how many rows there were before the cut. */
+export function finishPivotResult(by: PivotDimension, rows: ResultRow[]): PivotResult {
+  const out = finishPivot(by, rows);
+  return { rows: out, groups: rows.length && rows[0]!.groups !== undefined ? num(rows[0]!.groups) : by === 'total' ? 1 : out.length };
 }
 
 export function finishPivot(by: PivotDimension, rows: ResultRow[]): PivotRow[] {
@@ -428,7 +485,7 @@ export function finishPivot(by: PivotDimension, rows: ResultRow[]): PivotRow[] {
       country: [text(r.countryOrUnknown) ?? ''],
       clientApp: [text(r.clientAppOrUnknown) ?? ''],
     };
-    return { keys: keys[by], signIns, mfa, singleFactor: signIns - mfa, users: num(r.users) };
+    return { keys: keys[by], signIns, mfa, singleFactor: signIns - mfa, users: by === 'user' || by === 'appUser' ? 1 : num(r.users), ...(by === 'app' ? { singleFactorUsers: num(r.singleFactorUsers) } : {}) };
   });
   if (by === 'total' && !out.length) out.push({ keys: [], signIns: 0, mfa: 0, singleFactor: 0, users: 0 });
   return out.sort(comparePivotRows);

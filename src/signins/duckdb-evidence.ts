@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
-import { type AnalysisName, type AnalysisParams, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
+import { type AnalysisName, type AnalysisParams, type ColKind, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
 import { cleanParams, PartEvidence } from './evidence-base.js';
 import { renderSql, type SqlOptions } from './sql.js';
 
@@ -18,8 +18,12 @@ import { renderSql, type SqlOptions } from './sql.js';
  */
 export async function runSqlPart(conn: DuckDBConnection, name: AnalysisName, params: AnalysisParams, opts: SqlOptions = {}): Promise<ResultRow[]> {
   const part = definition(name, cleanParams(params));
-  const cols = outputColumns(part);
-  const packed = `SELECT string_agg(json_array(${cols.map((c) => `q."${c.name}"`).join(', ')})::VARCHAR, ',') FROM (${renderSql(part, opts)}) q`;
+  return readPacked(conn, renderSql(part, opts), outputColumns(part));
+}
+
+/** Runs `sql` and decodes its rows (columns `cols`, by name) from one DuckDB-built JSON text. */
+async function readPacked(conn: DuckDBConnection, sql: string, cols: { name: string; kind: ColKind }[]): Promise<ResultRow[]> {
+  const packed = `SELECT string_agg(json_array(${cols.map((c) => `q."${c.name}"`).join(', ')})::VARCHAR, ',') FROM (${sql}) q`;
   const text = (await conn.runAndReadAll(packed)).getRowsJS()[0]?.[0];
   const rows = typeof text === 'string' && text ? (JSON.parse(`[${text}]`) as unknown[][]) : [];
   return rows.map((row) => {
@@ -59,10 +63,20 @@ export class DuckDbSignInEvidence extends PartEvidence {
   private queue: Promise<unknown> = Promise.resolve();
 
   protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
-    // One connection runs one streaming query at a time: a second stream started while the first is
-    // still being read ends the first one early (it yields no more rows, silently). Rules await
-    // several analyses at once (Promise.all), so queries queue here.
-    const next = this.queue.then(() => runSqlPart(this.conn, name, params, this.opts.table ? { table: this.opts.table } : {}));
+    return this.serial(() => runSqlPart(this.conn, name, params, this.sqlOptions()));
+  }
+
+  private sqlOptions(): SqlOptions {
+    return this.opts.table ? { table: this.opts.table } : {};
+  }
+
+  /**
+   * One connection runs one streaming query at a time: a second stream started while the first is
+   * still being read ends the first one early (it yields no more rows, silently). Rules await
+   * several analyses at once (Promise.all), so queries queue here.
+   */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
   }

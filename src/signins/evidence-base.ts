@@ -4,11 +4,11 @@
  * functions, so the two paths differ only in how a part is run.
  */
 import type {
-  AutomationProfile, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotRow, SignInEvidence, SingleFactorSignIns, ToolVersionSignIns,
+  AutomationProfile, EvidenceQuery, EvidenceWindow, LegacyClientSignIns, PivotDimension, PivotResult, PivotRow, SignInEvidence, SingleFactorSignIns, ToolVersionSignIns,
   UserAppSignIns, WorkbookFilters,
 } from '../evidence/types.js';
 import {
-  type AnalysisName, type AnalysisParams, finishAutomation, finishLegacy, finishPivot, finishSingleFactor, finishToolVersions, finishUserApp, finishWindow,
+  type AnalysisName, type AnalysisParams, finishAutomation, finishLegacy, finishPivot, finishPivotResult, finishSingleFactor, finishToolVersions, finishUserApp, finishWindow,
   METHOD_PARTS, type ResultRow,
 } from './analyses.js';
 
@@ -54,13 +54,22 @@ export abstract class PartEvidence implements SignInEvidence {
   }
 
   async pivot(by: PivotDimension, q: EvidenceQuery & WorkbookFilters = {}): Promise<PivotRow[]> {
-    return finishPivot(by, await this.run('pivot', { ...q, by }));
+    const { limit: _ignored, ...query } = q as AnalysisParams;
+    return finishPivot(by, await this.run('pivot', { ...query, by }));
+  }
+
+  async pivots(by: readonly PivotDimension[], q: EvidenceQuery & WorkbookFilters & { limit?: number } = {}): Promise<PivotResult[]> {
+    // each pivot cut where the rows are (ORDER BY … LIMIT / top): only `limit` rows per pivot travel back
+    const rows: ResultRow[][] = [];
+    if (this.parallel) rows.push(...(await Promise.all(by.map((d) => this.run('pivot', { ...q, by: d })))));
+    else for (const d of by) rows.push(await this.run('pivot', { ...q, by: d }));
+    return by.map((d, i) => finishPivotResult(d, rows[i]!));
   }
 }
 
 /** Only the params an analysis reads (so the KQL tag, and a cache key, carry nothing else). */
 export function cleanParams(p: AnalysisParams): AnalysisParams {
-  const keys: (keyof AnalysisParams)[] = ['since', 'asOf', 'userIds', 'apps', 'by', 'homeTenantOnly', 'excludeGraph', 'legacyOnly', 'trustedLocationsOnly', 'interactiveOnly'];
+  const keys: (keyof AnalysisParams)[] = ['since', 'asOf', 'userIds', 'apps', 'by', 'homeTenantOnly', 'excludeGraph', 'legacyOnly', 'trustedLocationsOnly', 'interactiveOnly', 'limit'];
   const out: Record<string, unknown> = {};
   for (const k of keys) if (p[k] !== undefined) out[k] = p[k];
   return out as AnalysisParams;

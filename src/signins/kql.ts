@@ -109,10 +109,16 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   const used = new Set<Col>(part.by);
   if (part.kind === 'ringWindow') used.add(part.position).add(part.distinct);
   part.where.forEach((p) => colsOf(p, used));
-  if (part.kind === 'aggregate') for (const a of Object.values(part.aggs)) if ('where' in a) colsOf(a.where, used);
+  if (part.kind === 'aggregate') for (const a of Object.values(part.aggs)) if ('where' in a && a.where) colsOf(a.where, used);
   const extend = [...used].filter((c) => DERIVED.has(c)).map((c) => `${c} = ${COL_KQL[c]}`);
-  const lines = [kqlTag(name, params, opts), BASE];
+  const top = part.kind === 'aggregate' ? part.top : undefined;
+  // a cut result also reports how many groups there were: the grouped rows are named once and read twice
+  const lines = [kqlTag(name, params, opts), top ? `let grouped = materialize(${BASE}` : BASE];
   if (extend.length) lines.push(`| extend ${extend.join(', ')}`);
+  if (part.kind === 'aggregate' && Object.values(part.aggs).some((a) => a.fn === 'firstN')) {
+    // `<epoch ms, 15 digits>|<value>` sorts like (time, value), as in sql.ts
+    lines.push('| extend atMs = tostring(tolong((at - datetime(1970-01-01)) / 1ms))', '| extend atKey = strcat(substring("000000000000000", 0, 15 - strlen(atMs)), atMs)');
+  }
   const where = part.where.map(predKql);
   if (opts.partition && opts.partition.count > 1) where.push(`hash(userId, ${opts.partition.count}) == ${opts.partition.index}`);
   if (where.length) lines.push(`| where ${where.join('\n    and ')}`);
@@ -128,16 +134,6 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
     );
     return lines.join('\n');
   }
-  if (part.kind === 'firstN') {
-    const restart = part.by.map((c) => `${c} != prev(${c})`).join(' or ');
-    lines.push(
-      `| sort by ${[...part.by.map((c) => `${c} asc`), 'at asc', 'id asc'].join(', ')}`,
-      `| extend sampleRank = ${restart ? `row_number(1, ${restart})` : 'row_number()'}`,
-      `| where sampleRank <= ${part.n}`,
-      `| project ${[...part.by, 'sampleAt = at', `sampleValue = ${part.value}`].join(', ')}`,
-    );
-    return lines.join('\n');
-  }
   const aggs: string[] = [];
   const hidden: string[] = [];
   for (const [out, a] of Object.entries(part.aggs)) {
@@ -150,6 +146,23 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   lines.push(`| summarize ${aggs.join(', ')}${part.by.length ? ` by ${part.by.join(', ')}` : ''}`);
   if (part.having) lines.push(`| where ${part.having} > 0`);
   if (hidden.length) lines.push(`| project-away ${hidden.join(', ')}`);
+  if (!top) return lines.join('\n');
+  lines[lines.length - 1] += ');';
+  const order = [...top.order.map((o) => `${o.col} ${o.desc ? 'desc' : 'asc'}`), ...part.by.map((c) => `${c} asc`)];
+  if (!top.per.length) {
+    lines.push(`grouped`, `| top ${top.n} by ${order.join(', ')}`, `| extend groups = toscalar(grouped | count)`);
+  } else {
+    const restart = top.per.map((c) => `${c} != prev(${c})`).join(' or ');
+    lines.push(
+      `grouped`,
+      `| join kind=inner (grouped | summarize groups = count() by ${top.per.join(', ')}) on ${top.per.join(', ')}`,
+      `| project-away ${top.per.map((c) => `${c}1`).join(', ')}`,
+      `| sort by ${[...top.per.map((c) => `${c} asc`), ...order].join(', ')}`,
+      `| extend topRank = row_number(1, ${restart})`,
+      `| where topRank <= ${top.n}`,
+      `| project-away topRank`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -170,7 +183,11 @@ function aggKql(a: Exclude<Agg, { fn: 'first' }>): string {
       return `minif(${a.col}, isnotempty(${a.col}))`;
     case 'distinct':
       // exact (dcount is an estimate); Azure Monitor supports it (preview), up to 100M distinct values per query
-      return `count_distinct(${a.col})`;
+      return a.where ? `count_distinctif(${a.col}, ${predKql(a.where)})` : `count_distinct(${a.col})`;
+    case 'firstN': {
+      const item = `strcat(atKey, "|", ${a.col === 'at' ? 'atMs' : a.col})`;
+      return `array_slice(array_sort_asc(${a.where ? `make_list_if(${item}, ${predKql(a.where)})` : `make_list(${item})`}), 0, ${a.n - 1})`;
+    }
   }
 }
 

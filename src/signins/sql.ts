@@ -6,7 +6,7 @@
  * the reference keeps (NOT (resource_id IN …) with a NULL resource is true in the reference).
  */
 import { MODERN_CLIENTS, SCRIPTED_AGENT, TOOL_VERSION } from '../evidence/signins.js';
-import { outputColumns, type Agg, type Col, type Part, type Pred } from './analyses.js';
+import { outputColumns, type AggregatePart, type Agg, type Col, type Part, type Pred } from './analyses.js';
 
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ts = (ms: number) => `TIMESTAMPTZ ${sqlString(new Date(ms).toISOString())}`;
@@ -93,7 +93,12 @@ function aggSql(a: Agg): string {
     case 'smallest':
       return `min(${outSql(a.col)})`;
     case 'distinct':
-      return `count(DISTINCT ${outSql(a.col)})::DOUBLE`;
+      return `(count(DISTINCT ${outSql(a.col)})${a.where ? ` FILTER (WHERE ${predSql(a.where)})` : ''})::DOUBLE`;
+    case 'firstN': {
+      // `<epoch ms, 15 digits>|<value>` sorts like (time, value): the n smallest are the n earliest (times are whole milliseconds)
+      const value = a.col === 'at' ? 'epoch_ms(created_at)::VARCHAR' : `coalesce(${COL_SQL[a.col]}, '')`;
+      return `list_sort(min(lpad(epoch_ms(created_at)::VARCHAR, 15, '0') || '|' || ${value}, ${a.n})${a.where ? ` FILTER (WHERE ${predSql(a.where)})` : ''})`;
+    }
   }
 }
 
@@ -123,14 +128,24 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
     const counted = `SELECT ${names}, count(DISTINCT "distinct") OVER (PARTITION BY ${names} ORDER BY "position" RANGE BETWEEN CURRENT ROW AND ${part.width} FOLLOWING) AS n FROM ring`;
     return `WITH points AS (${points}), ring AS (${ring}) SELECT DISTINCT ${names} FROM (${counted}) WHERE n >= ${part.minDistinct}`;
   }
-  if (part.kind === 'firstN') {
-    const over = `${part.by.length ? `PARTITION BY ${part.by.map(outSql).join(', ')} ` : ''}ORDER BY created_at, id`;
-    return `SELECT ${[...keys, `epoch_ms(created_at)::DOUBLE AS "sampleAt"`, `${outSql(part.value)} AS "sampleValue"`].join(', ')} ${from} QUALIFY row_number() OVER (${over}) <= ${part.n}`;
-  }
   const cols = [...keys, ...Object.entries(part.aggs).map(([name, a]) => `${aggSql(a)} AS ${ident(name)}`)];
   const groupBy = part.by.length ? ` GROUP BY ${part.by.map((_, i) => i + 1).join(', ')}` : '';
   const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!)} > 0` : '';
-  return `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
+  const grouped = `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
+  if (!part.top) return grouped;
+  const partition = part.top.per.length ? `PARTITION BY ${part.top.per.map(ident).join(', ')} ` : '';
+  return `SELECT * EXCLUDE (mfaguard_rank) FROM (SELECT *, row_number() OVER (${partition}ORDER BY ${topOrder(part).join(', ')}) AS mfaguard_rank, count(*) OVER (${partition.trim()})::DOUBLE AS "groups" FROM (${grouped})) WHERE mfaguard_rank <= ${part.top.n}`;
+}
+
+/** The kind of a part's output column (a key or an aggregate). */
+function outKind(part: AggregatePart, name: string): string {
+  return outputColumns(part).find((c) => c.name === name)?.kind ?? 'text';
+}
+
+/** ORDER BY terms of a `top`: its order, then the group keys; absent text sorts as '' (as the finishing code compares it). */
+function topOrder(part: AggregatePart): string[] {
+  const term = (name: string, desc = false) => `${outKind(part, name) === 'text' ? `coalesce(${ident(name)}, '')` : ident(name)}${desc ? ' DESC' : ''}`;
+  return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.map((c) => term(c))];
 }
 
 /** The result columns of `renderSql(part)`, in order (for readers that take rows as arrays). */

@@ -55,6 +55,12 @@ export function evidenceCalls(rows: readonly SignInRow[], opts: { allPivotFilter
     );
     const filters = opts.allPivotFilters || Object.keys(q).length === 0 ? filterCombinations() : [{}, { homeTenantOnly: false, excludeGraph: true }];
     for (const by of PIVOT_DIMENSIONS) for (const f of filters) calls.push({ label: `pivot ${by} ${JSON.stringify(f)} ${tag}`, call: (ev) => ev.pivot(by, { ...q, ...f }) });
+    // the workbook's call: every pivot at once (one pass on DuckDB), cut to a limit, with each pivot's full row count
+    for (const f of filters.slice(0, 4)) {
+      for (const limit of [undefined, 0, 1, 3]) { // 0: no limit
+        calls.push({ label: `pivots ${JSON.stringify(f)} limit ${limit} ${tag}`, call: (ev) => ev.pivots(PIVOT_DIMENSIONS, { ...q, ...f, ...(limit === undefined ? {} : { limit }) }) });
+      }
+    }
   }
   return calls;
 }

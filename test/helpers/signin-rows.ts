@@ -99,7 +99,8 @@ export function generateSignInRows(seed: number, opts: GenOptions = {}): SignInR
       authenticationProtocol: pick(PROTO),
       clientAppUsed: pick(CLIENTS),
       userAgent: pick(AGENTS),
-      ipAddress: r() < 0.8 ? `203.0.113.${Math.floor(r() * 6)}` : null,
+      // up to 24 addresses: some users exceed the evidence list (first 10, with the count)
+      ipAddress: r() < 0.8 ? `203.0.113.${Math.floor(r() * 24)}` : null,
       countryOrRegion: pick(COUNTRY),
       operatingSystem: pick(OS),
       homeTenantId: home,
