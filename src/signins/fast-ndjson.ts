@@ -55,13 +55,37 @@ export async function fastPathEligible(path: string): Promise<{ gzip: boolean } 
 
 /** Graph's spelling of a value, as SQL over the squashed text (the same tables as normalize.ts' graphSpelling). */
 function spellingSql(expr: string, table: { values: readonly string[]; aliases: Record<string, string> }): string {
-  const pairs = [...table.values.map((v) => [squash(v), v] as const), ...Object.entries(table.aliases)];
+  const known = new Map<string, string>([...table.values.map((v) => [squash(v), v] as const), ...Object.entries(table.aliases)]);
   const t = `nullif(trim(${expr}), '')`;
-  return `CASE regexp_replace(lower(${t}), '[^a-z0-9]', '', 'g') ${pairs.map(([k, v]) => `WHEN ${sqlString(k)} THEN ${sqlString(v)}`).join(' ')} ELSE ${t} END`;
+  const general = `CASE regexp_replace(lower(${t}), '[^a-z0-9]', '', 'g') ${[...known].map(([k, v]) => `WHEN ${sqlString(k)} THEN ${sqlString(v)}`).join(' ')} ELSE ${t} END`;
+  // Graph's own spelling (nearly every row) maps to itself: an exact match skips trim, lower and the regex
+  const canonical = table.values.filter((v) => known.get(squash(v)) === v);
+  return `CASE WHEN ${expr} IN (${canonical.map(sqlString).join(', ')}) THEN ${expr} ELSE ${general} END`;
+}
+
+/**
+ * `[{"id","result"}]` JSON text as appliedPolicies (normalize.ts) writes it: JSON.stringify's escapes
+ * (to_json writes \u001F where JSON.stringify writes \u001f), ids lower case and trimmed, '' for no id,
+ * 'unknown' for no result. Built as text per element; the fast case in fastPathSelect avoids it.
+ */
+function policiesJsonSql(list: string): string {
+  const json = (e: string) => {
+    let x = `replace(replace(${e}, '\\', '\\\\'), '"', '\\"')`;
+    for (let c = 0; c < 32; c++) x = `replace(${x}, chr(${c}), ${sqlString(JSON.stringify(String.fromCharCode(c)).slice(1, -1))})`;
+    return `'"' || ${x} || '"'`;
+  };
+  const item = (p: string) => `'{"id":' || ${json(`coalesce(${lowerId(`${p}.id`)}, '')`)} || ',"result":' || ${json(`coalesce(${text(`${p}.result`)}, 'unknown')`)} || '}'`;
+  return `'[' || array_to_string(list_transform(${list}, p -> ${item('p')}), ',') || ']'`;
 }
 
 const ISO = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$`;
-const lowerId = (e: string) => `nullif(lower(trim(${e})), '')`;
+/** Graph's own shape (whole seconds or milliseconds, UTC): DuckDB casts it as is, no rewriting or truncation needed. */
+const ISO_GRAPH = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z`;
+/** No escape, null, empty result or id needing lower()/trim() in to_json's text of the policies: it is already appliedPolicies' text. */
+const POLICIES_AS_IS = (j: string) => `NOT regexp_matches(${j}, '\\\\|null|"result":""|"id":"[^"]*[^a-z0-9"-]')`;
+/** trim(e), without building a new string when there is nothing to trim (the common case). */
+const trimmed = (e: string) => `CASE WHEN ${e} LIKE ' %' OR ${e} LIKE '% ' THEN trim(${e}) ELSE ${e} END`;
+const lowerId = (e: string) => `nullif(lower(${trimmed(e)}), '')`;
 const text = (e: string) => `nullif(${e}, '')`;
 
 /** The SELECT that normalizes the file to SIGN_IN_COLUMNS, plus `valid` (false: let the reader say why). */
@@ -77,12 +101,16 @@ export function fastPathSelect(path: string, gzip: boolean): string {
   };
   const spec = `{${Object.entries(columns).map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(', ')}}`;
   const types = `list_transform(signInEventTypes, x -> lower(x))`;
+  const policies = 'to_json(appliedConditionalAccessPolicies)::VARCHAR';
   return `
     SELECT
-      trim(id) AS id,
-      CASE WHEN regexp_full_match(trim(createdDateTime), ${sqlString(ISO)})
-        THEN date_trunc('millisecond', TRY_CAST(upper(replace(trim(createdDateTime), ' ', 'T')) AS TIMESTAMPTZ)) END AS created_at,
+      ${trimmed('id')} AS id,
+      CASE WHEN regexp_full_match(createdDateTime, ${sqlString(ISO_GRAPH)}) THEN TRY_CAST(createdDateTime AS TIMESTAMPTZ)
+        WHEN regexp_full_match(trim(createdDateTime), ${sqlString(ISO)}) THEN date_trunc('millisecond', TRY_CAST(upper(replace(trim(createdDateTime), ' ', 'T')) AS TIMESTAMPTZ)) END AS created_at,
       CASE
+        -- Graph writes one type per sign-in, in its own spelling: compared as is before lower-casing the list
+        WHEN signInEventTypes = ['nonInteractiveUser'] THEN 'nonInteractiveUser'
+        WHEN signInEventTypes = ['interactiveUser'] THEN 'interactiveUser'
         WHEN len(signInEventTypes) > 0 THEN CASE
           WHEN list_contains(${types}, 'interactiveuser') THEN 'interactiveUser'
           WHEN list_contains(${types}, 'noninteractiveuser') THEN 'nonInteractiveUser'
@@ -99,7 +127,7 @@ export function fastPathSelect(path: string, gzip: boolean): string {
       ${text('appDisplayName')} AS app_display_name,
       ${lowerId('resourceId')} AS resource_id,
       ${text('resourceDisplayName')} AS resource_display_name,
-      CASE WHEN regexp_full_match(trim(status.errorCode), '-?\\d+') THEN TRY_CAST(trim(status.errorCode) AS INTEGER) END AS error_code,
+      CASE WHEN status.errorCode = '0' THEN 0 WHEN regexp_full_match(trim(status.errorCode), '-?\\d+') THEN TRY_CAST(trim(status.errorCode) AS INTEGER) END AS error_code,
       ${spellingSql('authenticationRequirement', SPELLINGS.authenticationRequirement)} AS authentication_requirement,
       ${spellingSql('authenticationProtocol', SPELLINGS.authenticationProtocol)} AS authentication_protocol,
       ${text('clientAppUsed')} AS client_app_used,
@@ -111,8 +139,7 @@ export function fastPathSelect(path: string, gzip: boolean): string {
       ${lowerId('resourceTenantId')} AS resource_tenant_id,
       ${spellingSql('conditionalAccessStatus', SPELLINGS.conditionalAccessStatus)} AS conditional_access_status,
       coalesce(list_bool_or(list_transform(networkLocationDetails, d -> lower(coalesce(d.networkType, '')) IN ('trustednamedlocation', 'trusted'))), false) AS trusted_location,
-      CASE WHEN appliedConditionalAccessPolicies IS NOT NULL THEN to_json(list_transform(appliedConditionalAccessPolicies,
-        p -> {'id': coalesce(${lowerId('p.id')}, ''), 'result': coalesce(${text('p.result')}, 'unknown')}))::VARCHAR END AS applied_policies
+      CASE WHEN ${POLICIES_AS_IS(policies)} THEN ${policies} ELSE ${policiesJsonSql('appliedConditionalAccessPolicies')} END AS applied_policies
     FROM read_json(${sqlString(path)}, format = 'newline_delimited', compression = ${gzip ? "'gzip'" : "'uncompressed'"}, columns = ${spec}, maximum_object_size = 67108864)`;
 }
 

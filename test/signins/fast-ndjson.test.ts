@@ -89,6 +89,60 @@ describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs 
     expect(new Set(fast.map((r) => r.authenticationRequirement))).toEqual(new Set(['singleFactorAuthentication', 'multiFactorAuthentication', null, 'somethingNew']));
   });
 
+  it('edge cases of the SQL\'s shortcuts (Graph\'s exact spellings) and of the policies\' JSON text: same rows as the reader', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'edge.ndjson');
+    // control characters: DuckDB's to_json writes \u000B where JSON.stringify writes \u000b
+    const ctl = String.fromCharCode(1, 8, 9, 10, 11, 12, 13, 27, 31, 127);
+    const policies: unknown[] = [
+      [], null, undefined,
+      [{ id: 'c1', result: 'success' }, { id: 'c2', result: 'notApplied' }],
+      [{ id: ' C1 ', result: 'success' }, { id: ' c2', result: 'failure' }, { id: 'c3 ', result: 'success' }],
+      [{ id: 'id "quoted" \\ back', result: 'res "q" \\' }],
+      [{ id: `ctl${ctl}`, result: `r${ctl}` }],
+      [{ id: 'ÉTÉ-ünï-😀', result: 'réSULT \u2028 😀' }],
+      [{ id: '', result: '' }, { id: null, result: null }, { result: 'success' }, { id: 'x' }, null, {}],
+      [{ id: 'null', result: 'null' }, { id: 'a', result: 'x:null' }],
+      [{ id: 'a/b', result: 'c/d' }],
+    ];
+    const spellings: [unknown, unknown, unknown][] = [
+      ['singleFactorAuthentication', 'oAuth2', 'notApplied'],
+      [' singleFactorAuthentication ', ' ropc', 'success '],
+      ['SINGLEFACTORAUTHENTICATION', 'Resource Owner Password Credentials', 'Not Applied'],
+      ['multiFactorAuthentication', 'implicitAccessTokenAndGetResponseMode', 'unknownFutureValue'],
+      ['', '', ''], [null, null, null], ['new', 'New Thing', ' other '],
+    ];
+    const times = ['2026-11-02T08:00:00Z', '2026-11-02T08:00:00.1Z', '2026-11-02T08:00:00.12Z', '2026-11-02T08:00:00.123Z', '2026-11-02T08:00:00.1234567Z',
+      '2026-11-02T08:00:00z', ' 2026-11-02T08:00:00Z ', '2026-11-02T08:00:59.000Z', '2026-11-02T08:00:00+01:00', '2026-11-02 08:00:00.999Z'];
+    const codes: unknown[] = [0, '0', ' 0 ', -1, '50126', 50126];
+    const types: unknown[][] = [['nonInteractiveUser'], ['interactiveUser'], ['InteractiveUser'], ['nonInteractiveUser', 'interactiveUser'], ['noninteractiveuser'], ['servicePrincipal']];
+    const rows = 22;
+    const lines = Array.from({ length: rows }, (_, i) => {
+      const [req, proto, ca] = spellings[i % spellings.length]!;
+      return JSON.stringify({
+        id: `e-${i}`, createdDateTime: times[i % times.length], userId: 'U', appId: 'a', status: { errorCode: codes[i % codes.length] },
+        signInEventTypes: types[i % types.length], authenticationRequirement: req, authenticationProtocol: proto, conditionalAccessStatus: ca,
+        appliedConditionalAccessPolicies: policies[i % policies.length],
+      });
+    });
+    writeFileSync(file, lines.join('\n') + '\n');
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    await importSignIns(join(dir, 'schema.duckdb'), []);
+    await conn.run(`ATTACH '${join(dir, 'schema.duckdb')}' AS s`);
+    await conn.run('CREATE TABLE t AS SELECT * FROM s.signins LIMIT 0');
+    expect(await insertFastPath(conn, 't', file, false, 0)).toEqual({ ok: true, rows });
+    conn.closeSync();
+    instance.closeSync();
+    await importSignIns(join(dir, 'fast.duckdb'), [{ path: file }]);
+    await importSignIns(join(dir, 'reader.duckdb'), [{ path: file }], { readerOnly: true });
+    const fast = await storedRows(join(dir, 'fast.duckdb'));
+    expect(fast).toHaveLength(rows);
+    expect(fast).toEqual(await storedRows(join(dir, 'reader.duckdb')));
+    expect(fast.find((r) => r.id === 'e-6')!.appliedPolicies).toBe(JSON.stringify([{ id: `ctl${ctl}`.toLowerCase(), result: `r${ctl}` }]));
+  });
+
   it('duplicate keys in an object (as in Microsoft\'s own samples): the last wins on both paths', async () => {
     const dir = tempDir();
     const file = join(dir, 'dup.ndjson');
