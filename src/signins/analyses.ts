@@ -28,8 +28,8 @@ export type Col =
 
 /**
  * How a column's values come back: an instant (epoch ms), a number, text (empty = null), a flag, or a
- * list of instants / texts (the `firstN` aggregate: each element `<epoch ms, 15 digits>|<value>`, so
- * both engines can order and cut the list as text, and the reader keeps the value).
+ * list of instants / texts (the `firstN` aggregate, oldest first: each element `<key>|<value>` — KQL
+ * sorts `<epoch ms, 15 digits>|<value>` as text; SQL orders with min_by and leaves the key empty).
  */
 export type ColKind = 'time' | 'number' | 'text' | 'bool' | 'timeList' | 'textList';
 export const COL_KIND: Record<Col, ColKind> = {

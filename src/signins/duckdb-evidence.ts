@@ -5,9 +5,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
-import { type AnalysisName, type AnalysisParams, type ColKind, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
+import type { PivotDimension, PivotResult, EvidenceQuery, WorkbookFilters } from '../evidence/types.js';
+import { type AggregatePart, type AnalysisName, type AnalysisParams, finishPivotResult, type ColKind, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
 import { cleanParams, PartEvidence } from './evidence-base.js';
-import { renderSql, type SqlOptions } from './sql.js';
+import { renderSql, renderSqlRollup, type SqlOptions } from './sql.js';
 
 /**
  * Runs one part's SQL on a connection and decodes the rows. DuckDB packs the result into one JSON text
@@ -31,6 +32,18 @@ async function readPacked(conn: DuckDBConnection, sql: string, cols: { name: str
     cols.forEach((c, i) => (r[c.name] = decodeCell(c.kind, row[i], false)));
     return r;
   });
+}
+
+/** Several pivots under the same filters from one pre-aggregation (renderSqlRollup); rows per pivot, in order. */
+export async function runSqlPivots(conn: DuckDBConnection, by: readonly PivotDimension[], params: AnalysisParams, opts: SqlOptions = {}): Promise<ResultRow[][]> {
+  const parts = by.map((d) => definition('pivot', cleanParams({ ...params, by: d })) as AggregatePart);
+  const cols = new Map<string, ColKind>();
+  for (const p of parts) for (const c of outputColumns(p)) cols.set(c.name, c.kind);
+  cols.set('mfaguard_set', 'number');
+  const rows = await readPacked(conn, renderSqlRollup(parts, opts), [...cols].map(([name, kind]) => ({ name, kind })));
+  const out: ResultRow[][] = parts.map(() => []);
+  for (const r of rows) out[Number(r.mfaguard_set)]!.push(r);
+  return out;
 }
 
 export interface DuckDbEvidenceOptions {
@@ -64,6 +77,12 @@ export class DuckDbSignInEvidence extends PartEvidence {
 
   protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
     return this.serial(() => runSqlPart(this.conn, name, params, this.sqlOptions()));
+  }
+
+  override async pivots(by: readonly PivotDimension[], q: EvidenceQuery & WorkbookFilters & { limit?: number } = {}): Promise<PivotResult[]> {
+    const distinct = [...new Set(by)];
+    const rows = await this.serial(() => runSqlPivots(this.conn, distinct, q, this.sqlOptions()));
+    return by.map((d) => finishPivotResult(d, rows[distinct.indexOf(d)]!));
   }
 
   private sqlOptions(): SqlOptions {

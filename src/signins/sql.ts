@@ -95,9 +95,10 @@ function aggSql(a: Agg): string {
     case 'distinct':
       return `(count(DISTINCT ${outSql(a.col)})${a.where ? ` FILTER (WHERE ${predSql(a.where)})` : ''})::DOUBLE`;
     case 'firstN': {
-      // `<epoch ms, 15 digits>|<value>` sorts like (time, value): the n smallest are the n earliest (times are whole milliseconds)
-      const value = a.col === 'at' ? 'epoch_ms(created_at)::VARCHAR' : `coalesce(${COL_SQL[a.col]}, '')`;
-      return `list_sort(min(lpad(epoch_ms(created_at)::VARCHAR, 15, '0') || '|' || ${value}, ${a.n})${a.where ? ` FILTER (WHERE ${predSql(a.where)})` : ''})`;
+      // min_by keeps the n rows with the smallest (time, value), in that order; each element is then written
+      // as the readers expect it (`<key>|<value>`, the key left empty: only KQL needs it, to sort as text)
+      const [value, key] = a.col === 'at' ? ['epoch_ms(created_at)::VARCHAR', 'created_at'] : [`coalesce(${COL_SQL[a.col]}, '')`, `(created_at, ${COL_SQL[a.col]})`];
+      return `list_transform(min_by(${value}, ${key}, ${a.n})${a.where ? ` FILTER (WHERE ${predSql(a.where)})` : ''}, x -> '|' || x)`;
     }
   }
 }
@@ -146,6 +147,59 @@ function outKind(part: AggregatePart, name: string): string {
 function topOrder(part: AggregatePart): string[] {
   const term = (name: string, desc = false) => `${outKind(part, name) === 'text' ? `coalesce(${ident(name)}, '')` : ident(name)}${desc ? ' DESC' : ''}`;
   return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.map((c) => term(c))];
+}
+
+/**
+ * Several aggregate parts over the same rows (the same `where`), grouped differently — the workbook's
+ * pivots — from ONE scan: the rows are first grouped by every key any part uses (plus the columns
+ * counted distinctly), each conditional count kept as a count, and each part then re-aggregates those
+ * groups (sums of counts, min of mins, distinct keys) and is cut to its own `top`. At 10M sign-ins the
+ * seven pivots cost about two scans instead of seven. Only aggregates that compose this way are
+ * accepted (count, countIf, smallest, distinct). Every row carries `mfaguard_set`, its part's index.
+ */
+export function renderSqlRollup(parts: readonly AggregatePart[], opts: SqlOptions = {}): string {
+  const whereKey = JSON.stringify(parts[0]!.where);
+  if (parts.some((p) => JSON.stringify(p.where) !== whereKey || p.having)) throw new Error('renderSqlRollup: parts must share their filters and have no HAVING');
+  const keys = new Set<Col>(parts.flatMap((p) => p.by));
+  const counts = new Map<string, string>(); // predicate (as JSON) → rollup column
+  const countOf = (pred: Pred) => {
+    const k = JSON.stringify(pred);
+    if (!counts.has(k)) counts.set(k, `mfaguard_c${counts.size}`);
+    return counts.get(k)!;
+  };
+  const mins = new Set<Col>();
+  const reaggregate = (a: Agg): string => {
+    switch (a.fn) {
+      case 'count':
+        return 'sum(mfaguard_n)::DOUBLE';
+      case 'countIf':
+        return `sum(${countOf(a.where)})::DOUBLE`;
+      case 'smallest':
+        mins.add(a.col);
+        return `min(${ident(`mfaguard_min_${a.col}`)})`;
+      case 'distinct':
+        keys.add(a.col);
+        return `(count(DISTINCT ${ident(a.col)})${a.where ? ` FILTER (WHERE ${countOf(a.where)} > 0)` : ''})::DOUBLE`;
+      default:
+        throw new Error(`renderSqlRollup: ${a.fn} does not compose`);
+    }
+  };
+  const selects = parts.map((p, i) => {
+    const cols = [...p.by.map(ident), ...Object.entries(p.aggs).map(([name, a]) => `${reaggregate(a)} AS ${ident(name)}`), `${i}::DOUBLE AS mfaguard_set`];
+    const grouped = `SELECT ${cols.join(', ')} FROM rolled${p.by.length ? ` GROUP BY ${p.by.map(ident).join(', ')}` : ''}`;
+    if (!p.top) return `(${grouped})`;
+    return `(SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(p).join(', ')} LIMIT ${p.top.n})`;
+  });
+  const where = [SQL_BASE_WHERE, ...parts[0]!.where.map(predSql)];
+  if (opts.partition && opts.partition.count > 1) where.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
+  const rollCols = [
+    ...[...keys].map((c) => `${outSql(c)} AS ${ident(c)}`),
+    'count(*) AS mfaguard_n',
+    ...[...counts].map(([pred, name]) => `count(*) FILTER (WHERE ${predSql(JSON.parse(pred) as Pred)}) AS ${name}`),
+    ...[...mins].map((c) => `min(${outSql(c)}) AS ${ident(`mfaguard_min_${c}`)}`),
+  ];
+  const rolled = `SELECT ${rollCols.join(', ')} FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}${keys.size ? ` GROUP BY ${[...keys].map((_, i) => i + 1).join(', ')}` : ''}`;
+  return `WITH rolled AS MATERIALIZED (${rolled}) ${selects.join(' UNION ALL BY NAME ')}`;
 }
 
 /** The result columns of `renderSql(part)`, in order (for readers that take rows as arrays). */

@@ -26,7 +26,7 @@ import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
 
 export const SIGNINS_TABLE = 'signins';
-/** DuckDB's memory during an import (the process stays under 4 GiB at 10M rows; more spills to disk). */
+/** DuckDB's memory during an import or analyses (the process stays under 4 GiB at 10M rows; more spills to disk). */
 const IMPORT_MEMORY_LIMIT = '2GB';
 const NULLABLE = SIGN_IN_COLUMNS.filter(([k]) => !['id', 'createdDateTime', 'eventType', 'appId', 'errorCode', 'trustedLocation'].includes(k)).map(([, c]) => c);
 /** How complete a row is: the number of optional fields it has (the dedup keeps the most complete copy). */
@@ -330,7 +330,8 @@ export class SignInStore {
     if (!(await exists(path))) throw new InputError('sign-in database not found (create it with "mfaguard signins import")', path);
     let db;
     try {
-      const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+      // analyses stay inside the same budget as imports (DuckDB's default is 80% of RAM); a large pivot spills instead
+      const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', memory_limit: IMPORT_MEMORY_LIMIT });
       const conn = await instance.connect();
       await conn.run("SET TimeZone = 'UTC'");
       db = { instance, conn };
