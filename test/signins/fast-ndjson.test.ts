@@ -50,6 +50,22 @@ async function storedRows(db: string): Promise<SignInRow[]> {
   return rows;
 }
 
+/** The fast path alone into an empty signins table (no reader fallback): what it accepts. */
+async function fastPathAlone(dir: string, file: string): Promise<{ ok: true; rows: number } | { ok: false }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    await importSignIns(join(dir, 'schema.duckdb'), []);
+    await conn.run(`ATTACH '${join(dir, 'schema.duckdb')}' AS s`);
+    await conn.run('CREATE TABLE t AS SELECT * FROM s.signins LIMIT 0');
+    return await insertFastPath(conn, 't', file, false, 0);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs the reader)', () => {
   it('takes Graph NDJSON, plain and gzip, and leaves everything else to the reader', async () => {
     const dir = tempDir();
@@ -71,15 +87,7 @@ describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs 
     const file = join(dir, 'v.ndjson');
     writeFileSync(file, varied(600));
     // the fast path alone accepts every row (otherwise the comparison below would compare the reader with itself)
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    await conn.run("SET TimeZone = 'UTC'");
-    await importSignIns(join(dir, 'schema.duckdb'), []);
-    await conn.run(`ATTACH '${join(dir, 'schema.duckdb')}' AS s`);
-    await conn.run('CREATE TABLE t AS SELECT * FROM s.signins LIMIT 0');
-    expect(await insertFastPath(conn, 't', file, false, 0)).toEqual({ ok: true, rows: 600 });
-    conn.closeSync();
-    instance.closeSync();
+    expect(await fastPathAlone(dir, file)).toEqual({ ok: true, rows: 600 });
 
     await importSignIns(join(dir, 'fast.duckdb'), [{ path: file }]);
     await importSignIns(join(dir, 'reader.duckdb'), [{ path: file }], { readerOnly: true });
@@ -126,15 +134,7 @@ describe('DuckDB fast path for Graph NDJSON (differential: SQL normalization vs 
       });
     });
     writeFileSync(file, lines.join('\n') + '\n');
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    await conn.run("SET TimeZone = 'UTC'");
-    await importSignIns(join(dir, 'schema.duckdb'), []);
-    await conn.run(`ATTACH '${join(dir, 'schema.duckdb')}' AS s`);
-    await conn.run('CREATE TABLE t AS SELECT * FROM s.signins LIMIT 0');
-    expect(await insertFastPath(conn, 't', file, false, 0)).toEqual({ ok: true, rows });
-    conn.closeSync();
-    instance.closeSync();
+    expect(await fastPathAlone(dir, file)).toEqual({ ok: true, rows });
     await importSignIns(join(dir, 'fast.duckdb'), [{ path: file }]);
     await importSignIns(join(dir, 'reader.duckdb'), [{ path: file }], { readerOnly: true });
     const fast = await storedRows(join(dir, 'fast.duckdb'));

@@ -62,8 +62,14 @@ describe('user-automation-account', () => {
     expect(f!.evidence).toMatchObject({
       signals: ['ropc', 'nonInteractiveOnly', 'scheduled', 'scriptedClient'], managementSignIns: 7, interactiveSignIns: 0,
       sampleTimes: ['2026-10-01T02:00:00.000Z', '2026-10-02T02:00:00.000Z', '2026-10-03T02:00:00.000Z', '2026-10-04T02:00:00.000Z', '2026-10-05T02:00:00.000Z'],
-      ipAddresses: ['198.51.100.0', '198.51.100.1'],
+      ipAddresses: ['198.51.100.0', '198.51.100.1'], ipAddressCount: 2,
     });
+  });
+
+  it('evidence: a script rotating through many addresses lists the first 10 (first seen first) and counts them all', async () => {
+    const rotating = Array.from({ length: 14 }, (_, i) => signIn(u, `2026-10-${String(i + 1).padStart(2, '0')}T0${i % 10}:00:00Z`, { ...cli('curl/8.4.0'), ...nonInteractive, ipAddress: `198.51.100.${20 - i}` }));
+    const [f] = await run(rotating);
+    expect(f!.evidence).toMatchObject({ ipAddresses: Array.from({ length: 10 }, (_, i) => `198.51.100.${20 - i}`), ipAddressCount: 14 });
   });
 
   it('scope: enabled users with a management sign-in; others get no finding', async () => {

@@ -30,7 +30,7 @@ const rule: Rule = {
       'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
     ],
     remediation: 'Replace the user account in the automation with a managed identity (code running in Azure) or a service principal that authenticates with a certificate or a federated credential (GitHub Actions, Azure DevOps, Kubernetes: workload identity federation, no secret). Then remove the account\'s Azure role assignments and disable it, or make it a person\'s account that does MFA.',
-    notes: 'Signals over successful sign-ins from Azure management clients (Azure CLI, Azure PowerShell, or resource Azure Resource Manager) in the evidence window: ropc = a sign-in with authenticationProtocol ropc; nonInteractiveOnly = 5 or more such sign-ins and no interactive sign-in to any app; scheduled = such sign-ins on 5 or more distinct UTC days within ± 5 minutes of one time of day; scriptedClient = a generic HTTP client user agent (curl, Wget, Go-http-client, okhttp, Java, node-fetch, axios, Python-urllib, WindowsPowerShell) against ARM. python-requests alone is the Azure CLI\'s own agent and is not a signal.',
+    notes: 'Signals over successful sign-ins from Azure management clients (Azure CLI, Azure PowerShell, or resource Azure Resource Manager) in the evidence window: ropc = a sign-in with authenticationProtocol ropc; nonInteractiveOnly = 5 or more such sign-ins and no interactive sign-in to any app; scheduled = such sign-ins on 5 or more distinct UTC days within ± 5 minutes of one time of day; scriptedClient = a generic HTTP client user agent (curl, Wget, Go-http-client, okhttp, Java, node-fetch, axios, Python-urllib, WindowsPowerShell) against ARM. python-requests alone is the Azure CLI\'s own agent and is not a signal. Evidence lists the first 10 IP addresses and agents (in order of first appearance) and the number of distinct IP addresses.',
   },
   needsSignIns: true,
   async evaluate(ctx: RuleContext): Promise<Finding[]> {
@@ -42,7 +42,7 @@ const rule: Rule = {
       if (!user || !ctx.model.isEnabled(user) || !p.managementSignIns) continue; // scope: enabled users with a management sign-in
       const ev = {
         signals: p.signals, managementSignIns: p.managementSignIns, interactiveSignIns: p.interactiveSignIns,
-        scriptedAgents: p.scriptedAgents, sampleTimes: p.sampleTimes, ipAddresses: p.ipAddresses, window: window ?? null,
+        scriptedAgents: p.scriptedAgents, sampleTimes: p.sampleTimes, ipAddresses: p.ipAddresses, ipAddressCount: p.ipAddressCount, window: window ?? null,
       };
       if (p.signals.length) {
         out.push(userFinding(rule.meta, user, 'unhealthy', `looks like automation: ${p.signals.map((s) => SIGNAL_TEXT[s](p)).join('; ')}`, ev));
