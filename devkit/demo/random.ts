@@ -11,7 +11,7 @@ export { roleAssignmentId } from '../gen/random.js';
 const SEED = 20261101;
 
 /** mulberry32 PRNG: returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -6,11 +6,12 @@
  * error or CLI misbehaviour (exit 3, a stack trace, a partial output), 2 bad arguments.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/package.js';
+import { pathExists } from '../../src/fs.js';
 import { buildCase, loadCorpus, runCase, type CaseResult, type Outcome } from './run.js';
 
 export const FUZZ_HELP = `Fuzz the snapshot loader, the scan and the report reader with mutated inputs.
@@ -95,7 +96,7 @@ async function checkCli(c: CaseResult, outDir: string): Promise<string | undefin
   const { code, stderr } = await run(process.execPath, [join(packageRoot(), 'bin', 'mfaguard.js'), ...args]);
   if (code === 3) return `exit 3 (internal error): ${stderr.slice(0, 300)}`;
   if (STACK_LINE.test(stderr)) return `stack trace on stderr (exit ${code}): ${stderr.slice(0, 300)}`;
-  const written = await stat(out).then(() => true, () => false);
+  const written = await pathExists(out);
   if (code === 2 || code === null || code > 2) {
     if (written) return `exit ${code} but the output was written (partial output)`;
   } else {

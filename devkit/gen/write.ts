@@ -17,6 +17,7 @@ import { createGzip, type Gzip } from 'node:zlib';
 import { manifestOf, smallCollections } from './collections.js';
 import { generateSignInsFor, signInUser, type SignInPopulation } from './signins.js';
 import { SyntheticTenant, type GenerateOptions } from './synthetic-tenant.js';
+import { pathExists } from '../../src/fs.js';
 
 export interface WriteProgress {
   /** Collection being written. */
@@ -111,15 +112,6 @@ class NdjsonWriter {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Throws unless `out` is absent, an empty directory, or a directory holding an mfaguard snapshot. */
 async function checkReplaceable(out: string): Promise<void> {
   let info;
@@ -137,7 +129,7 @@ async function checkReplaceable(out: string): Promise<void> {
 
 async function moveIntoPlace(tmp: string, out: string): Promise<void> {
   await checkReplaceable(out);
-  if (!(await exists(out))) {
+  if (!(await pathExists(out))) {
     await rename(tmp, out);
     return;
   }

@@ -21,10 +21,16 @@ export abstract class PartEvidence implements SignInEvidence {
   /** Whether parts may run at once (a DuckDB connection streams one result at a time; Log Analytics takes several). */
   protected readonly parallel: boolean = false;
 
-  private async runAll<N extends AnalysisName>(names: readonly N[], params: AnalysisParams): Promise<Record<N, ResultRow[]>> {
+  /** Runs several parts, at once where the engine allows; their rows in the same order. */
+  private async runEach(calls: readonly (readonly [AnalysisName, AnalysisParams])[]): Promise<ResultRow[][]> {
+    if (this.parallel) return Promise.all(calls.map(([n, p]) => this.run(n, p)));
     const rows: ResultRow[][] = [];
-    if (this.parallel) rows.push(...(await Promise.all(names.map((n) => this.run(n, params)))));
-    else for (const n of names) rows.push(await this.run(n, params));
+    for (const [n, p] of calls) rows.push(await this.run(n, p));
+    return rows;
+  }
+
+  private async runAll<N extends AnalysisName>(names: readonly N[], params: AnalysisParams): Promise<Record<N, ResultRow[]>> {
+    const rows = await this.runEach(names.map((n) => [n, params] as const));
     return Object.fromEntries(names.map((n, i) => [n, rows[i]!])) as Record<N, ResultRow[]>;
   }
 
@@ -60,9 +66,7 @@ export abstract class PartEvidence implements SignInEvidence {
 
   async pivots(by: readonly PivotDimension[], q: EvidenceQuery & WorkbookFilters & { limit?: number } = {}): Promise<PivotResult[]> {
     // each pivot cut where the rows are (ORDER BY … LIMIT / top): only `limit` rows per pivot travel back
-    const rows: ResultRow[][] = [];
-    if (this.parallel) rows.push(...(await Promise.all(by.map((d) => this.run('pivot', { ...q, by: d })))));
-    else for (const d of by) rows.push(await this.run('pivot', { ...q, by: d }));
+    const rows = await this.runEach(by.map((d) => ['pivot', { ...q, by: d }] as const));
     return by.map((d, i) => finishPivotResult(d, rows[i]!));
   }
 }

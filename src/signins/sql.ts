@@ -113,10 +113,15 @@ export interface SqlOptions {
   partition?: { index: number; count: number };
 }
 
+/** `FROM <table> WHERE <successful user sign-ins> AND <where> [AND <partition>]`: the rows a part reads. */
+function fromWhere(where: readonly Pred[], opts: SqlOptions): string {
+  const all = [SQL_BASE_WHERE, ...where.map(predSql)];
+  if (opts.partition && opts.partition.count > 1) all.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
+  return `FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${all.join(' AND ')}`;
+}
+
 export function renderSql(part: Part, opts: SqlOptions = {}): string {
-  const where = [SQL_BASE_WHERE, ...part.where.map(predSql)];
-  if (opts.partition && opts.partition.count > 1) where.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
-  const from = `FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}`;
+  const from = fromWhere(part.where, opts);
   const keys = part.by.map((c) => `${outSql(c)} AS ${ident(c)}`);
   if (part.kind === 'ringWindow') {
     // A qualifying window [s, s + width] can always be moved to start at its earliest point, so only
@@ -190,17 +195,13 @@ export function renderSqlRollup(parts: readonly AggregatePart[], opts: SqlOption
     if (!p.top) return `(${grouped})`;
     return `(SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(p).join(', ')} LIMIT ${p.top.n})`;
   });
-  const where = [SQL_BASE_WHERE, ...parts[0]!.where.map(predSql)];
-  if (opts.partition && opts.partition.count > 1) where.push(`hash(user_id) % ${opts.partition.count} = ${opts.partition.index}`);
   const rollCols = [
     ...[...keys].map((c) => `${outSql(c)} AS ${ident(c)}`),
     'count(*) AS mfaguard_n',
     ...[...counts].map(([pred, name]) => `count(*) FILTER (WHERE ${predSql(JSON.parse(pred) as Pred)}) AS ${name}`),
     ...[...mins].map((c) => `min(${outSql(c)}) AS ${ident(`mfaguard_min_${c}`)}`),
   ];
-  const rolled = `SELECT ${rollCols.join(', ')} FROM ${opts.table ? ident(opts.table) : 'signins'} WHERE ${where.join(' AND ')}${keys.size ? ` GROUP BY ${[...keys].map((_, i) => i + 1).join(', ')}` : ''}`;
+  const rolled = `SELECT ${rollCols.join(', ')} ${fromWhere(parts[0]!.where, opts)}${keys.size ? ` GROUP BY ${[...keys].map((_, i) => i + 1).join(', ')}` : ''}`;
   return `WITH rolled AS MATERIALIZED (${rolled}) ${selects.join(' UNION ALL BY NAME ')}`;
 }
 
-/** The result columns of `renderSql(part)`, in order (for readers that take rows as arrays). */
-export const sqlColumns = (part: Part) => outputColumns(part);

@@ -15,7 +15,7 @@
  * does not depend on how often or in which order the files are imported, except for exact ties.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
@@ -24,6 +24,7 @@ import type { EvidenceWindow } from '../evidence/types.js';
 import { createSignInsTableSql } from './duckdb-evidence.js';
 import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
+import { pathExists } from '../fs.js';
 
 export const SIGNINS_TABLE = 'signins';
 /** DuckDB's memory during an import or analyses (the process stays under 4 GiB at 10M rows; more spills to disk). */
@@ -93,15 +94,6 @@ export async function fingerprint(path: string): Promise<string> {
     return `${size}:${hash.digest('hex')}`;
   } finally {
     await fh.close();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -192,9 +184,9 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
   let db: Awaited<ReturnType<typeof connect>> | undefined;
   try {
     await removeStaleTemporaries(target);
-    if (await exists(target)) {
+    if (await pathExists(target)) {
       await copyFile(target, tmp);
-      if (await exists(`${target}.wal`)) await copyFile(`${target}.wal`, `${tmp}.wal`);
+      if (await pathExists(`${target}.wal`)) await copyFile(`${target}.wal`, `${tmp}.wal`);
     }
     try {
       db = await connect(tmp);
@@ -327,7 +319,7 @@ export class SignInStore {
   private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly path: string) {}
 
   static async open(path: string): Promise<SignInStore> {
-    if (!(await exists(path))) throw new InputError('sign-in database not found (create it with "mfaguard signins import")', path);
+    if (!(await pathExists(path))) throw new InputError('sign-in database not found (create it with "mfaguard signins import")', path);
     let db;
     try {
       // analyses stay inside the same budget as imports (DuckDB's default is 80% of RAM); a large pivot spills instead

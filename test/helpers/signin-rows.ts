@@ -7,19 +7,13 @@
  * Times are distinct to the millisecond: the reference orders equal instants by input order, which
  * no database reproduces, so the generator does not produce them.
  */
+import { mulberry32 } from '../../devkit/demo/random.js';
 import type { SignInRow } from '../../src/evidence/row.js';
 import { ARM_RESOURCE_ID, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID, MICROSOFT_GRAPH_APP_ID } from '../../src/evidence/signins.js';
 
+/** The reference PRNG (mulberry32) over a non-zero seed. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed >>> 0 || 1);
 }
 
 const PORTAL = 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c';

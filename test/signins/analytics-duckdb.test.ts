@@ -2,32 +2,14 @@
  * Differential: DuckDbSignInEvidence (the SQL rendering of every analysis) against the reference
  * MemorySignInEvidence.fromRows, every method × query × pivot filter, over generated logs of many seeds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
 import type { SignInRow } from '../../src/evidence/row.js';
-import { appendSignInRows, createSignInsTableSql, DuckDbSignInEvidence } from '../../src/signins/duckdb-evidence.js';
+import { memorySignInTable } from '../helpers/duckdb-signins.js';
 import { evidenceCalls } from '../helpers/evidence-calls.js';
 import { generateSignInRows } from '../helpers/signin-rows.js';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-});
-afterAll(() => {
-  conn.closeSync();
-  instance.closeSync();
-});
-
-async function load(rows: SignInRow[]): Promise<DuckDbSignInEvidence> {
-  await conn.run('DROP TABLE IF EXISTS signins');
-  await conn.run(createSignInsTableSql());
-  await appendSignInRows(conn, rows);
-  return new DuckDbSignInEvidence(conn);
-}
+const { load } = memorySignInTable();
 
 async function compare(rows: SignInRow[], opts: { allPivotFilters?: boolean } = {}): Promise<number> {
   const memory = MemorySignInEvidence.fromRows(rows);
@@ -98,8 +80,7 @@ describe('DuckDB evidence = reference evidence', () => {
   });
 
   it('a declared window is reported as given', async () => {
-    await load(generateSignInRows(3));
-    const ev = new DuckDbSignInEvidence(conn, { window: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' } });
+    const ev = await load(generateSignInRows(3), { window: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' } });
     expect(await ev.window()).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
   });
 });

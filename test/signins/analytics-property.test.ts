@@ -4,26 +4,16 @@
  * evidence equals the reference on every method and on a random pivot. fast-check shrinks a failure
  * to a minimal log.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
 import type { SignInRow } from '../../src/evidence/row.js';
 import { ARM_RESOURCE_ID, AZURE_CLI_APP_ID, AZURE_POWERSHELL_APP_ID, MICROSOFT_GRAPH_APP_ID } from '../../src/evidence/signins.js';
 import type { PivotDimension, WorkbookFilters } from '../../src/evidence/types.js';
-import { appendSignInRows, createSignInsTableSql, DuckDbSignInEvidence } from '../../src/signins/duckdb-evidence.js';
+import { memorySignInTable } from '../helpers/duckdb-signins.js';
 import { PIVOT_DIMENSIONS } from '../helpers/evidence-calls.js';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-});
-afterAll(() => {
-  conn.closeSync();
-  instance.closeSync();
-});
+const { load } = memorySignInTable();
 
 const text = (...xs: string[]) => fc.constantFrom<string | null>(null, '', ...xs);
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -63,10 +53,7 @@ it('DuckDB evidence equals the reference on arbitrary small logs', async () => {
         const { minuteOffset: _, ...rest } = d;
         return { ...rest, id: `s${i}`, createdDateTime: new Date(at).toISOString(), userDisplayName: null, resourceDisplayName: null, conditionalAccessStatus: null, appliedPolicies: null };
       });
-      await conn.run('DROP TABLE IF EXISTS signins');
-      await conn.run(createSignInsTableSql());
-      await appendSignInRows(conn, rows);
-      const duck = new DuckDbSignInEvidence(conn);
+      const duck = await load(rows);
       const memory = MemorySignInEvidence.fromRows(rows);
       expect(await duck.window()).toEqual(await memory.window());
       expect(await duck.userAppSignIns({ apps: 'all' })).toEqual(await memory.userAppSignIns({ apps: 'all' }));
