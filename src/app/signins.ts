@@ -87,7 +87,7 @@ export async function openSignInEvidence(database: string): Promise<OpenedSignIn
   try {
     const window = await store.window();
     const rows = await store.count();
-    const evidence = new DuckDbSignInEvidence(store.connection, window ? { window } : {});
+    const evidence = await DuckDbSignInEvidence.over(store.connection, window ? { window } : {});
     return { evidence, window, rows, reportOnlyResults: () => reportOnlyResultsFromStore(store.connection), close: async () => store.close() };
   } catch (err) {
     store.close();

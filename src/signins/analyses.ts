@@ -22,7 +22,7 @@ import type {
  * `tool`, `version`, `day`, `minuteOfDay` and the `…OrUnknown` keys are derived.
  */
 export type Col =
-  | 'at' | 'id' | 'userId' | 'upn' | 'appId' | 'appName' | 'resourceId' | 'clientApp' | 'userAgent' | 'ip' | 'homeTenant' | 'resourceTenant'
+  | 'at' | 'id' | 'userId' | 'upn' | 'appId' | 'appName' | 'resourceId' | 'clientApp' | 'userAgent' | 'ip'
   | 'interactive' | 'singleFactor' | 'multiFactor' | 'ropc' | 'trusted'
   | 'tool' | 'version' | 'day' | 'minuteOfDay' | 'osOrUnknown' | 'countryOrUnknown' | 'clientAppOrUnknown';
 
@@ -34,7 +34,7 @@ export type Col =
 export type ColKind = 'time' | 'number' | 'text' | 'bool' | 'timeList' | 'textList';
 export const COL_KIND: Record<Col, ColKind> = {
   at: 'time', id: 'text', userId: 'text', upn: 'text', appId: 'text', appName: 'text', resourceId: 'text', clientApp: 'text', userAgent: 'text', ip: 'text',
-  homeTenant: 'text', resourceTenant: 'text', interactive: 'bool', singleFactor: 'bool', multiFactor: 'bool', ropc: 'bool', trusted: 'bool',
+  interactive: 'bool', singleFactor: 'bool', multiFactor: 'bool', ropc: 'bool', trusted: 'bool',
   tool: 'text', version: 'text', day: 'time', minuteOfDay: 'number', osOrUnknown: 'text', countryOrUnknown: 'text', clientAppOrUnknown: 'text',
 };
 
@@ -113,6 +113,8 @@ export interface RingWindowPart {
   width: number;
   period: number;
   minDistinct: number;
+  /** The `distinct` values are multiples of this (days: 86,400,000 ms): renderers may number them densely. */
+  distinctStep: number;
 }
 
 export type Part = AggregatePart | RingWindowPart;
@@ -222,7 +224,7 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
         },
       };
     case 'automation.scheduled':
-      return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS };
+      return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS, distinctStep: 86_400_000 };
     case 'automation.agents':
       return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } }, top: FIRST_SEEN_PER_USER };
     case 'automation.ips':
@@ -316,7 +318,37 @@ function decodeList(kind: 'timeList' | 'textList', v: unknown): (string | number
  * ties broken by the group's keys.
  * ------------------------------------------------------------------------------------------------ */
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const DAY_MS = 86_400_000;
+/** `YYYY-MM-DDT` per day number, for the days seen (bounded: cleared when it grows past a few years). */
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `new Date(ms).toISOString()`, five times faster: the answers carry two or three instants per row
+ * for 100k+ rows, and Date's formatting was a tenth of the largest analyses. The date part is
+ * formatted once per day, the time from arithmetic. Instants outside years 0–9999 take Date's path.
+ */
+export function isoInstant(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString(); // throws as Date does (NaN); fractions are cut as Date cuts them
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    const full = new Date(ms).toISOString();
+    if (full.length !== 24) return full;
+    if (dayPrefixes.size > 5000) dayPrefixes.clear();
+    prefix = full.slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  let t = ms - day * DAY_MS;
+  const milli = t % 1000;
+  t = (t - milli) / 1000;
+  const sec = t % 60;
+  t = (t - sec) / 60;
+  const min = t % 60;
+  return `${prefix}${PAD2[(t - min) / 60]}:${PAD2[min]}:${PAD2[sec]}.${PAD3[milli]}Z`;
+}
+const iso = isoInstant;
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number => Number(v ?? 0);
 const keyCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -43,7 +43,7 @@ const BASE = `union\n${tableProjection('SigninLogs')},\n${tableProjection('AADNo
 /** Column expressions over the normalised rows. */
 const COL_KQL: Record<Col, string> = {
   at: 'at', id: 'id', userId: 'userId', upn: 'upn', appId: 'appId', appName: 'appName', resourceId: 'resourceId', clientApp: 'clientApp',
-  userAgent: 'userAgent', ip: 'ip', homeTenant: 'homeTenant', resourceTenant: 'resourceTenant', interactive: 'interactive', trusted: 'trusted',
+  userAgent: 'userAgent', ip: 'ip', interactive: 'interactive', trusted: 'trusted',
   singleFactor: '(requirement == "singlefactorauthentication")',
   multiFactor: '(requirement == "multifactorauthentication")',
   ropc: '(protocol == "ropc")',

@@ -2,7 +2,8 @@
  * The sign-in store: an embedded DuckDB database file holding the `signins` table (exactly
  * SIGN_IN_COLUMNS, src/evidence/row.ts) that the analyses query, plus two small tables of our own:
  * `signins_meta` (key/value: the declared window) and `signins_sources` (every input imported, with its
- * fingerprint and row counts, so importing the same file again is a no-op).
+ * fingerprint and row counts, so importing the same file again is a no-op) — and the facts table the
+ * analyses read (facts.ts), rebuilt from `signins` at the end of every import.
  *
  * Imports are all-or-nothing: the database is built in a temporary file beside the target (a copy of
  * the existing one, if any) and renamed over it only when every input was read and merged, so a bad
@@ -22,6 +23,7 @@ import { InputError } from '../errors.js';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
 import type { EvidenceWindow } from '../evidence/types.js';
 import { createSignInsTableSql } from './duckdb-evidence.js';
+import { buildSignInFacts } from './facts.js';
 import { fastPathEligible, insertFastPath } from './fast-ndjson.js';
 import { readSignInFile, type SignInFileFormat } from './read.js';
 import { pathExists } from '../fs.js';
@@ -244,6 +246,7 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
       sources.push({ name, format, rows, skipped: false, fingerprint: fp });
     }
     await dedup(conn);
+    await buildSignInFacts(conn, SIGNINS_TABLE);
     const total = await count();
     const rowsAdded = total - before;
     const now = new Date().toISOString();

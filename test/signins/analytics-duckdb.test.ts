@@ -1,6 +1,7 @@
 /**
  * Differential: DuckDbSignInEvidence (the SQL rendering of every analysis) against the reference
- * MemorySignInEvidence.fromRows, every method × query × pivot filter, over generated logs of many seeds.
+ * MemorySignInEvidence.fromRows, every method × query × pivot filter, over generated logs of many seeds —
+ * once over the `signins` table itself and once over the facts table a store reads (facts.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySignInEvidence } from '../../src/evidence/memory.js';
@@ -9,11 +10,18 @@ import { memorySignInTable } from '../helpers/duckdb-signins.js';
 import { evidenceCalls } from '../helpers/evidence-calls.js';
 import { generateSignInRows } from '../helpers/signin-rows.js';
 
-const { load } = memorySignInTable();
+const table = memorySignInTable();
+
+describe.each([
+  ['the signins table', false],
+  ['the facts table', true],
+])('over %s', (_name, facts) => {
+const load: typeof table.load = (rows, opts = {}) => table.load(rows, { ...opts, facts });
 
 async function compare(rows: SignInRow[], opts: { allPivotFilters?: boolean } = {}): Promise<number> {
   const memory = MemorySignInEvidence.fromRows(rows);
   const duck = await load(rows);
+  expect(duck.fromFacts).toBe(facts);
   const calls = evidenceCalls(rows, opts);
   for (const c of calls) {
     const [want, got] = [await c.call(memory), await c.call(duck)];
@@ -79,8 +87,28 @@ describe('DuckDB evidence = reference evidence', () => {
     expect(await duck.automationProfiles()).toEqual(await MemorySignInEvidence.fromRows(rows).automationProfiles());
   });
 
+  it('scheduled over a span of more than two months of days (counted without the day bitmask) agrees with the reference', async () => {
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    const rows: SignInRow[] = [];
+    const add = (user: string, day: number, minute: number) => rows.push({
+      id: `l${rows.length}`, createdDateTime: new Date(base + day * 86_400_000 + minute * 60_000).toISOString(), eventType: 'nonInteractiveUser', userId: user, userPrincipalName: null,
+      userDisplayName: null, appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', appDisplayName: null, resourceId: null, resourceDisplayName: null, errorCode: 0, authenticationRequirement: null,
+      authenticationProtocol: null, clientAppUsed: null, userAgent: null, ipAddress: null, countryOrRegion: null, operatingSystem: null, homeTenantId: null, resourceTenantId: null,
+      conditionalAccessStatus: null, trustedLocation: false, appliedPolicies: null,
+    });
+    // days 0 and 70 (and 64 apart: one bit apart on a 64-bit mask) at 03:00 ± 5 min, three more days elsewhere
+    for (const day of [0, 64, 70, 100, 128]) add('spread', day, 180 + (day % 3));
+    for (const day of [0, 64, 128, 1]) add('fourdays', day, 600);
+    add('fourdays', 5, 900);
+    const duck = await load(rows);
+    const scheduled = (await duck.automationProfiles()).filter((p) => p.signals.includes('scheduled')).map((p) => p.userId);
+    expect(scheduled).toEqual(['spread']);
+    expect(await duck.automationProfiles()).toEqual(await MemorySignInEvidence.fromRows(rows).automationProfiles());
+  });
+
   it('a declared window is reported as given', async () => {
     const ev = await load(generateSignInRows(3), { window: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' } });
     expect(await ev.window()).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
   });
+});
 });

@@ -2,6 +2,10 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../../src/evidence/row.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openSignInEvidence } from '../../src/app/signins.js';
+import { DuckDbSignInEvidence } from '../../src/signins/duckdb-evidence.js';
+import { dropSignInFacts, FACTS_VERSION } from '../../src/signins/facts.js';
 import { SignInStore, defaultStorePath, importSignIns } from '../../src/signins/store.js';
 import { fixture, readAll, tempDir } from './helpers.js';
 
@@ -81,6 +85,52 @@ describe('sign-in store (DuckDB)', () => {
     expect(readFileSync(db).equals(before)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['bad.ndjson', 's.duckdb']);
     expect((await stored(db))).toHaveLength(4);
+  });
+
+  it('every import (re)builds the facts table the analyses read; a database without current facts is answered from its sign-ins, the same answers', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'f.duckdb');
+    await importSignIns(db, [{ path: fixture('graph-beta.ndjson') }]);
+    const answers = async () => {
+      const opened = await openSignInEvidence(db);
+      try {
+        const ev = opened.evidence as DuckDbSignInEvidence;
+        return { facts: ev.fromFacts, userApp: await ev.userAppSignIns({ apps: 'all' }), automation: await ev.automationProfiles(), pivot: await ev.pivot('app') };
+      } finally {
+        await opened.close();
+      }
+    };
+    const first = await answers();
+    expect(first.facts).toBe(true);
+    expect(first.userApp.length).toBeGreaterThan(0);
+    // a later import adds rows: the facts are rebuilt with them
+    await importSignIns(db, [{ path: fixture('graph-array.json') }]);
+    const second = await answers();
+    expect(second.facts).toBe(true);
+    expect(second.userApp).not.toEqual(first.userApp);
+    // rows changed behind the facts' back, an older version's facts, or none at all: the sign-ins table answers
+    const tamper = async (sql: string) => {
+      const instance = await DuckDBInstance.create(db);
+      const conn = await instance.connect();
+      await conn.run(sql);
+      conn.closeSync();
+      instance.closeSync();
+    };
+    await tamper("COMMENT ON TABLE signin_facts IS 'mfaguard facts v0 rows=5'");
+    expect(await answers()).toEqual({ ...second, facts: false });
+    await tamper(`COMMENT ON TABLE signin_facts IS 'mfaguard facts v${FACTS_VERSION} rows=4'`);
+    expect(await answers()).toEqual({ ...second, facts: false });
+    await tamper(`COMMENT ON TABLE signin_facts IS 'mfaguard facts v${FACTS_VERSION} rows=5'`);
+    expect(await answers()).toEqual(second);
+    const instance = await DuckDBInstance.create(db);
+    const conn = await instance.connect();
+    await dropSignInFacts(conn);
+    conn.closeSync();
+    instance.closeSync();
+    expect(await answers()).toEqual({ ...second, facts: false });
+    // and the next import builds them again
+    await importSignIns(db, [{ path: fixture('la-signinlogs.json') }]);
+    expect((await answers()).facts).toBe(true);
   });
 
   it('the default store sits beside the snapshot', () => {
