@@ -128,8 +128,9 @@ export class LogAnalyticsEmulator {
 
 /** A result cell as Log Analytics sends it: datetimes as ISO text, no null strings (empty instead). */
 function cell(kind: ColKind, v: unknown): unknown {
-  // dynamic values travel as JSON text (the SDK parses them); an aggregate over no rows is an empty list
-  if (kind === 'timeList' || kind === 'textList') return JSON.stringify(Array.isArray(v) ? v : []);
+  // dynamic values travel as JSON text (the SDK parses them); an aggregate over no rows is an empty list. A firstN
+  // list in KQL holds sortable `<key>|<value>` texts (kql.ts); the SQL rendering gives the values: the key left empty
+  if (kind === 'timeList' || kind === 'textList') return JSON.stringify(Array.isArray(v) ? v.map((e) => `|${String(e)}`) : []);
   if (v === null || v === undefined) return kind === 'text' ? '' : null;
   if (kind === 'time') return new Date(Number(v)).toISOString();
   if (kind === 'number') return Number(v);

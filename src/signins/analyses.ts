@@ -320,33 +320,31 @@ function decodeList(kind: 'timeList' | 'textList', v: unknown): (string | number
 
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-const DAY_MS = 86_400_000;
-/** `YYYY-MM-DDT` per day number, for the days seen (bounded: cleared when it grows past a few years). */
-const dayPrefixes = new Map<number, string>();
+const MINUTE_MS = 60_000;
+/** `YYYY-MM-DDTHH:MM:` per minute number, for the minutes seen (bounded: cleared past ~70 days of minutes). */
+const minutePrefixes = new Map<number, string>();
+/** `SS.mmmZ` for each millisecond of a minute (built on first use). */
+let minuteTails: string[] | undefined;
 
 /**
- * `new Date(ms).toISOString()`, five times faster: the answers carry two or three instants per row
- * for 100k+ rows, and Date's formatting was a tenth of the largest analyses. The date part is
- * formatted once per day, the time from arithmetic. Instants outside years 0–9999 take Date's path.
+ * `new Date(ms).toISOString()`, two to five times faster: the answers carry two or three instants per
+ * row for 100k+ rows, and Date's formatting was a tenth of the largest analyses. The minute is formatted
+ * once, the rest comes from a table: two flat strings joined (fewer objects for the collector than
+ * building the text from parts). Instants outside years 0–9999, and fractions, take Date's path.
  */
 export function isoInstant(ms: number): string {
   if (!Number.isInteger(ms)) return new Date(ms).toISOString(); // throws as Date does (NaN); fractions are cut as Date cuts them
-  const day = Math.floor(ms / DAY_MS);
-  let prefix = dayPrefixes.get(day);
+  const minute = Math.floor(ms / MINUTE_MS);
+  let prefix = minutePrefixes.get(minute);
   if (prefix === undefined) {
     const full = new Date(ms).toISOString();
     if (full.length !== 24) return full;
-    if (dayPrefixes.size > 5000) dayPrefixes.clear();
-    prefix = full.slice(0, 11);
-    dayPrefixes.set(day, prefix);
+    if (minutePrefixes.size > 100_000) minutePrefixes.clear();
+    prefix = full.slice(0, 17);
+    minutePrefixes.set(minute, prefix);
   }
-  let t = ms - day * DAY_MS;
-  const milli = t % 1000;
-  t = (t - milli) / 1000;
-  const sec = t % 60;
-  t = (t - sec) / 60;
-  const min = t % 60;
-  return `${prefix}${PAD2[(t - min) / 60]}:${PAD2[min]}:${PAD2[sec]}.${PAD3[milli]}Z`;
+  minuteTails ??= Array.from({ length: MINUTE_MS }, (_, i) => `${PAD2[Math.floor(i / 1000)]}.${PAD3[i % 1000]}Z`);
+  return prefix + minuteTails[ms - minute * MINUTE_MS]!;
 }
 const iso = isoInstant;
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -494,7 +492,7 @@ export function finishSingleFactor(parts: Record<'singleFactor', ResultRow[]>): 
     signIns: num(r.signIns),
     firstSeen: iso(num(r.firstSeen)),
     lastSeen: iso(num(r.lastSeen)),
-    sampleSignInIds: list(r.samples).map(String),
+    sampleSignInIds: list(r.samples) as string[], // ids: strings on both paths
   }));
 }
 

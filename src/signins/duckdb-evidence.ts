@@ -57,7 +57,8 @@ async function readPacked(conn: DuckDBConnection, dicts: Dictionaries, sql: stri
     cols.forEach((c, i) => {
       const v = row[i];
       const dict = values[i];
-      r[c.name] = dict ? (v === null ? null : dict[v as number]!) : decodeCell(c.kind, v, false);
+      // lists (firstN) arrive as the values themselves, oldest first
+      r[c.name] = dict ? (v === null ? null : dict[v as number]!) : c.kind === 'timeList' || c.kind === 'textList' ? (Array.isArray(v) ? (v as (string | number)[]) : []) : decodeCell(c.kind, v, false);
     });
     return r;
   });

@@ -87,6 +87,9 @@ export const factsEnumType = (table: string, column: string) => ident(`${table}_
 /** The facts columns typed as ENUMs (facts.ts creates them; `in` compares with values cast to them). */
 export const FACTS_ENUM_COLUMNS = ['user_id', 'upn', 'app_id', 'app_name', 'resource_id', 'client_app', 'client_app_or_unknown', 'user_agent', 'os_or_unknown', 'country_or_unknown'] as const;
 
+/** Facts ENUMs with a value per user: building the cast's lookup of one costs ~70 ms at 50k users. */
+const LARGE_ENUMS = new Set(['user_id', 'upn']);
+
 /** The facts table (facts.ts) named `table`. */
 export function factsSource(table = 'signin_facts'): SqlSource {
   return {
@@ -122,10 +125,13 @@ export function factsSource(table = 'signin_facts'): SqlSource {
     scriptedAgent: 'scripted',
     sameTenant: 'same_tenant',
     userText: 'user_id::VARCHAR',
-    // text compared with an ENUM column would cast every row to text: cast the values instead, absent ones to NULL (no
-    // match), in ONE cast (each cast to a large ENUM builds its lookup: ~70 ms at 50k users, per value as literals)
-    inList: (column, values) =>
-      (FACTS_ENUM_COLUMNS as readonly string[]).includes(column) ? `SELECT TRY_CAST(unnest([${values.map(sqlString).join(', ')}]) AS ${factsEnumType(table, column)})` : undefined,
+    // text compared with an ENUM column would cast every row to text: cast the values instead, absent ones to NULL (no match)
+    inList: (column, values) => {
+      if (!(FACTS_ENUM_COLUMNS as readonly string[]).includes(column)) return undefined;
+      const type = factsEnumType(table, column);
+      // users and their names: one cast of the list (a subquery); the small ENUMs (apps, resources): literals, folded once
+      return LARGE_ENUMS.has(column) ? `SELECT TRY_CAST(unnest([${values.map(sqlString).join(', ')}]) AS ${type})` : values.map((v) => `TRY_CAST(${sqlString(v)} AS ${type})`).join(', ');
+    },
     enumOf: (column) => ((FACTS_ENUM_COLUMNS as readonly string[]).includes(column) ? factsEnumType(table, column) : undefined),
   };
 }
@@ -189,10 +195,10 @@ function aggSql(a: Agg, src: SqlSource): string {
     case 'distinct':
       return `(count(DISTINCT ${outSql(src, a.col)})${filter(a.where)})::DOUBLE`;
     case 'firstN': {
-      // min_by keeps the n rows with the smallest (time, value), in that order; each element is then written
-      // as the readers expect it (`<key>|<value>`, the key left empty: only KQL needs it, to sort as text)
+      // min_by keeps the n rows with the smallest (time, value), in that order: the values themselves (epoch
+      // ms, ids), not KQL's sortable `<key>|<value>` texts (the emulator writes those when it answers as KQL)
       const [value, key] = a.col === 'at' ? [src.ms(at), at] : [`coalesce(${src.col[a.col]}, '')`, `(${at}, ${src.col[a.col]})`];
-      return `list_transform(min_by(${value}, ${key}, ${a.n})${filter(a.where)}, x -> '|' || x::VARCHAR)`;
+      return `coalesce(min_by(${value}, ${key}, ${a.n})${filter(a.where)}, [])`;
     }
   }
 }
@@ -225,7 +231,7 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
   const grouped = `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
   if (!part.top) return grouped;
   const partition = part.top.per.length ? `PARTITION BY ${part.top.per.map(ident).join(', ')} ` : '';
-  return `SELECT * EXCLUDE (mfaguard_rank) FROM (SELECT *, row_number() OVER (${partition}ORDER BY ${topOrder(part).join(', ')}) AS mfaguard_rank, count(*) OVER (${partition.trim()})::DOUBLE AS "groups" FROM (${grouped})) WHERE mfaguard_rank <= ${part.top.n}`;
+  return `SELECT * EXCLUDE (mfaguard_rank) FROM (SELECT *, row_number() OVER (${partition}ORDER BY ${topOrder(part, src).join(', ')}) AS mfaguard_rank, count(*) OVER (${partition.trim()})::DOUBLE AS "groups" FROM (${grouped})) WHERE mfaguard_rank <= ${part.top.n}`;
 }
 
 /**
@@ -277,61 +283,90 @@ function outKind(part: AggregatePart, name: string): string {
   return outputColumns(part).find((c) => c.name === name)?.kind ?? 'text';
 }
 
-/** ORDER BY terms of a `top`: its order, then the group keys; absent text sorts as '' (as the finishing code compares it). */
-function topOrder(part: AggregatePart): string[] {
-  const term = (name: string, desc = false) => `${outKind(part, name) === 'text' ? `coalesce(${ident(name)}, '')` : ident(name)}${desc ? ' DESC' : ''}`;
-  return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.map((c) => term(c))];
+/**
+ * ORDER BY terms of a `top`: its order, then the group keys (but those it is partitioned by: equal within
+ * a partition); absent text sorts as '' (as the finishing code compares it). An ENUM of the source sorts
+ * by its code — its values are in text order — with absent as the code of '' (0, when '' is a value)
+ * or just below the smallest value: the text's order without casting every row to text.
+ */
+function topOrder(part: AggregatePart, src: SqlSource): string[] {
+  const enums = enumOutputs(part, src);
+  const term = (name: string, desc = false) => {
+    const type = enums.get(name);
+    const key = type
+      ? `coalesce(enum_code(${ident(name)}) + 1, CASE WHEN enum_first(NULL::${type}) = '' THEN 1 ELSE 0 END)`
+      : outKind(part, name) === 'text' ? `coalesce(${ident(name)}, '')` : ident(name);
+    return `${key}${desc ? ' DESC' : ''}`;
+  };
+  const per = new Set<string>(part.top!.per);
+  return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.filter((c) => !per.has(c)).map((c) => term(c))];
 }
 
 /**
  * Several aggregate parts over the same rows (the same `where`), grouped differently — the workbook's
- * pivots — from ONE scan: the rows are first grouped by every key any part uses (plus the columns
- * counted distinctly), each conditional count kept as a count, and each part then re-aggregates those
- * groups (sums of counts, min of mins, distinct keys) and is cut to its own `top`. At 10M sign-ins the
- * seven pivots cost about two scans instead of seven. Only aggregates that compose this way are
- * accepted (count, countIf, smallest, distinct). Every row carries `mfaguard_set`, its part's index.
+ * pivots — from few pre-aggregations: the rows are grouped once per distinct key set a part needs (its
+ * keys plus the columns it counts distinctly; a set inside another's is served by the larger one), each
+ * conditional count kept as a count, and each part then re-aggregates its rollup's groups (sums of
+ * counts, min of mins, distinct keys) and is cut to its own `top`. The seven pivots take four narrow
+ * groupings — (app, user), (OS, user), (country, user), (client, user) — not seven scans, and not one
+ * grouping by all five keys (millions of groups). Only aggregates that compose this way are accepted
+ * (count, countIf, smallest, distinct). Every row carries `mfaguard_set`, its part's index.
  */
 export function renderSqlRollup(parts: readonly AggregatePart[], opts: SqlOptions = {}): string {
   const whereKey = JSON.stringify(parts[0]!.where);
   if (parts.some((p) => JSON.stringify(p.where) !== whereKey || p.having)) throw new Error('renderSqlRollup: parts must share their filters and have no HAVING');
-  const keys = new Set<Col>(parts.flatMap((p) => p.by));
-  const counts = new Map<string, string>(); // predicate (as JSON) → rollup column
-  const countOf = (pred: Pred) => {
+  const src = opts.source ?? SIGNINS_SOURCE;
+  interface Rollup {
+    name: string;
+    keys: Set<Col>;
+    counts: Map<string, string>; // predicate (as JSON) → rollup column
+    mins: Set<Col>;
+  }
+  const keySet = (p: AggregatePart) => new Set<Col>([...p.by, ...Object.values(p.aggs).flatMap((a) => (a.fn === 'distinct' ? [a.col] : []))]);
+  const rollups: Rollup[] = [];
+  const rollupOf = new Map<AggregatePart, Rollup>();
+  for (const p of [...parts].sort((a, b) => keySet(b).size - keySet(a).size)) {
+    const need = keySet(p);
+    let r = rollups.find((x) => [...need].every((c) => x.keys.has(c)));
+    if (!r) rollups.push((r = { name: `mfaguard_r${rollups.length}`, keys: need, counts: new Map(), mins: new Set() }));
+    rollupOf.set(p, r);
+  }
+  const countOf = (r: Rollup, pred: Pred) => {
     const k = JSON.stringify(pred);
-    if (!counts.has(k)) counts.set(k, `mfaguard_c${counts.size}`);
-    return counts.get(k)!;
+    if (!r.counts.has(k)) r.counts.set(k, `mfaguard_c${r.counts.size}`);
+    return r.counts.get(k)!;
   };
-  const mins = new Set<Col>();
-  const reaggregate = (a: Agg): string => {
+  const reaggregate = (r: Rollup, a: Agg): string => {
     switch (a.fn) {
       case 'count':
         return 'sum(mfaguard_n)::DOUBLE';
       case 'countIf':
-        return `sum(${countOf(a.where)})::DOUBLE`;
+        return `sum(${countOf(r, a.where)})::DOUBLE`;
       case 'smallest':
-        mins.add(a.col);
+        r.mins.add(a.col);
         return `min(${ident(`mfaguard_min_${a.col}`)})`;
       case 'distinct':
-        keys.add(a.col);
-        return `(count(DISTINCT ${ident(a.col)})${a.where ? ` FILTER (WHERE ${countOf(a.where)} > 0)` : ''})::DOUBLE`;
+        return `(count(DISTINCT ${ident(a.col)})${a.where ? ` FILTER (WHERE ${countOf(r, a.where)} > 0)` : ''})::DOUBLE`;
       default:
         throw new Error(`renderSqlRollup: ${a.fn} does not compose`);
     }
   };
   const selects = parts.map((p, i) => {
-    const cols = [...p.by.map(ident), ...Object.entries(p.aggs).map(([name, a]) => `${reaggregate(a)} AS ${ident(name)}`), `${i}::DOUBLE AS mfaguard_set`];
-    const grouped = `SELECT ${cols.join(', ')} FROM rolled${p.by.length ? ` GROUP BY ${p.by.map(ident).join(', ')}` : ''}`;
+    const r = rollupOf.get(p)!;
+    const cols = [...p.by.map(ident), ...Object.entries(p.aggs).map(([name, a]) => `${reaggregate(r, a)} AS ${ident(name)}`), `${i}::DOUBLE AS mfaguard_set`];
+    const grouped = `SELECT ${cols.join(', ')} FROM ${r.name}${p.by.length ? ` GROUP BY ${p.by.map(ident).join(', ')}` : ''}`;
     if (!p.top) return `(${grouped})`;
-    return `(SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(p).join(', ')} LIMIT ${p.top.n})`;
+    return `(SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(p, src).join(', ')} LIMIT ${p.top.n})`;
   });
-  const src = opts.source ?? SIGNINS_SOURCE;
-  const rollCols = [
-    ...[...keys].map((c) => `${outSql(src, c)} AS ${ident(c)}`),
-    'count(*) AS mfaguard_n',
-    ...[...counts].map(([pred, name]) => `count(*) FILTER (WHERE ${predSql(JSON.parse(pred) as Pred, src)}) AS ${name}`),
-    ...[...mins].map((c) => `min(${outSql(src, c)}) AS ${ident(`mfaguard_min_${c}`)}`),
-  ];
-  const rolled = `SELECT ${rollCols.join(', ')} ${fromWhere(parts[0]!.where, opts)}${keys.size ? ` GROUP BY ${[...keys].map((_, i) => i + 1).join(', ')}` : ''}`;
-  return `WITH rolled AS MATERIALIZED (${rolled}) ${selects.join(' UNION ALL BY NAME ')}`;
+  const from = fromWhere(parts[0]!.where, opts);
+  const ctes = rollups.map((r) => {
+    const cols = [
+      ...[...r.keys].map((c) => `${outSql(src, c)} AS ${ident(c)}`),
+      'count(*) AS mfaguard_n',
+      ...[...r.counts].map(([pred, name]) => `count(*) FILTER (WHERE ${predSql(JSON.parse(pred) as Pred, src)}) AS ${name}`),
+      ...[...r.mins].map((c) => `min(${outSql(src, c)}) AS ${ident(`mfaguard_min_${c}`)}`),
+    ];
+    return `${r.name} AS MATERIALIZED (SELECT ${cols.join(', ')} ${from}${r.keys.size ? ` GROUP BY ${[...r.keys].map((_, i) => i + 1).join(', ')}` : ''})`;
+  });
+  return `WITH ${ctes.join(', ')} ${selects.join(' UNION ALL BY NAME ')}`;
 }
-
