@@ -117,7 +117,20 @@ export interface RingWindowPart {
   distinctStep: number;
 }
 
-export type Part = AggregatePart | RingWindowPart;
+/**
+ * Per group (`by`), the distinct values of `col` in order of first appearance (each value's earliest
+ * time, ties by value): the first `n` of them (`values`, oldest first) and how many there are
+ * (`valueCount`) — "10 of 212 IP addresses", one row per group instead of one per (group, value).
+ */
+export interface FirstDistinctPart {
+  kind: 'firstDistinct';
+  where: Pred[];
+  by: Col[];
+  col: Col;
+  n: number;
+}
+
+export type Part = AggregatePart | RingWindowPart | FirstDistinctPart;
 
 /** The name of every analysis (and so of every query the product sends); `// mfaguard:<name>` tags the KQL. */
 export type AnalysisName =
@@ -167,8 +180,6 @@ const PIVOT_BY: Record<PivotDimension, Col[]> = {
   operatingSystem: ['osOrUnknown'], country: ['countryOrUnknown'], clientApp: ['clientAppOrUnknown'],
 };
 
-/** The ips and agents of a user: the first EVIDENCE_LIST_MAX by first appearance (a script can rotate through thousands of addresses). */
-const FIRST_SEEN_PER_USER: AggregatePart['top'] = { per: ['userId'], n: EVIDENCE_LIST_MAX, order: [{ col: 'firstSeen' }] };
 
 /** The order of a pivot's rows (comparePivotRows): most single-factor first, then its keys as shown. */
 const PIVOT_ORDER: Record<PivotDimension, string[]> = {
@@ -226,9 +237,9 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
     case 'automation.scheduled':
       return { kind: 'ringWindow', where: [...base, MANAGEMENT], by: ['userId'], position: 'minuteOfDay', distinct: 'day', width: 2 * SCHEDULED_TOLERANCE_MIN, period: MINUTES_PER_DAY, minDistinct: SCHEDULED_MIN_DAYS, distinctStep: 86_400_000 };
     case 'automation.agents':
-      return { kind: 'aggregate', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId', 'userAgent'], aggs: { firstSeen: { fn: 'minAt' } }, top: FIRST_SEEN_PER_USER };
+      return { kind: 'firstDistinct', where: [...base, { op: 'in', col: 'resourceId', values: [ARM_RESOURCE_ID] }, { op: 'scriptedAgent' }], by: ['userId'], col: 'userAgent', n: EVIDENCE_LIST_MAX };
     case 'automation.ips':
-      return { kind: 'aggregate', where: [...base, MANAGEMENT, { op: 'present', col: 'ip' }], by: ['userId', 'ip'], aggs: { firstSeen: { fn: 'minAt' } }, top: FIRST_SEEN_PER_USER };
+      return { kind: 'firstDistinct', where: [...base, MANAGEMENT, { op: 'present', col: 'ip' }], by: ['userId'], col: 'ip', n: EVIDENCE_LIST_MAX };
     case 'singleFactor':
       return {
         kind: 'aggregate', where: [...base, { op: 'flag', col: 'singleFactor' }], by: ['userId', 'appId'],
@@ -268,6 +279,7 @@ export const ANALYSIS_NAMES: readonly AnalysisName[] = Object.values(METHOD_PART
 export function outputColumns(part: Part): { name: string; kind: ColKind }[] {
   const keys = part.by.map((c) => ({ name: c, kind: COL_KIND[c] }));
   if (part.kind === 'ringWindow') return keys;
+  if (part.kind === 'firstDistinct') return [...keys, { name: 'values', kind: COL_KIND[part.col] === 'time' ? 'timeList' : 'textList' }, { name: 'valueCount', kind: 'number' }];
   const out = [...keys, ...Object.entries(part.aggs).map(([name, a]) => ({ name, kind: AGG_KIND(a) }))];
   if (part.top) out.push({ name: 'groups', kind: 'number' });
   return out;
@@ -435,34 +447,19 @@ export function finishToolVersions(rows: ResultRow[]): ToolVersionSignIns[] {
 }
 
 
-function groupRows(rows: ResultRow[], key: (r: ResultRow) => string): Map<string, ResultRow[]> {
-  const out = new Map<string, ResultRow[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const g = out.get(k);
-    if (g) g.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
-}
-
-/** Distinct values in first-appearance order. */
-function firstAppearance(rows: ResultRow[] | undefined, col: string): string[] {
-  return byFirstSeen([...(rows ?? [])], (r) => num(r.firstSeen), (r) => String(r[col])).map((r) => String(r[col]));
-}
-
 /** A `firstN` aggregate's values (already oldest first, at most n). */
 const list = (v: unknown): (string | number)[] => (Array.isArray(v) ? (v as (string | number)[]) : []);
 
 export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips', ResultRow[]>): AutomationProfile[] {
   const scheduled = new Set(parts['automation.scheduled'].map((r) => String(r.userId)));
-  const agents = groupRows(parts['automation.agents'], (r) => String(r.userId));
-  const ips = groupRows(parts['automation.ips'], (r) => String(r.userId));
+  // the ips and agents of a user: the first EVIDENCE_LIST_MAX by first appearance (a script can rotate through thousands of addresses)
+  const agents = new Map(parts['automation.agents'].map((r) => [String(r.userId), r] as const));
+  const ips = new Map(parts['automation.ips'].map((r) => [String(r.userId), r] as const));
   return byFirstSeen([...parts['automation.users']], (r) => num(r.firstSeen), (r) => String(r.userId)).map((u) => {
     const userId = String(u.userId);
     const management = num(u.management);
     const interactiveSignIns = num(u.interactive);
-    const scriptedAgents = firstAppearance(agents.get(userId), 'userAgent');
+    const scriptedAgents = list(agents.get(userId)?.values).map(String);
     const signals: AutomationSignal[] = [];
     if (num(u.ropc) > 0) signals.push('ropc');
     if (!interactiveSignIns && management >= NON_INTERACTIVE_ONLY_MIN) signals.push('nonInteractiveOnly');
@@ -476,8 +473,8 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
       signals,
       scriptedAgents,
       sampleTimes: list(u.samples).map((t) => iso(num(t))),
-      ipAddresses: firstAppearance(ips.get(userId), 'ip'),
-      ipAddressCount: num(ips.get(userId)?.[0]?.groups),
+      ipAddresses: list(ips.get(userId)?.values).map(String),
+      ipAddressCount: num(ips.get(userId)?.valueCount),
     };
   });
 }

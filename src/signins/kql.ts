@@ -108,6 +108,7 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   const part: Part = definition(name, params);
   const used = new Set<Col>(part.by);
   if (part.kind === 'ringWindow') used.add(part.position).add(part.distinct);
+  if (part.kind === 'firstDistinct') used.add(part.col);
   part.where.forEach((p) => colsOf(p, used));
   if (part.kind === 'aggregate') for (const a of Object.values(part.aggs)) if ('where' in a && a.where) colsOf(a.where, used);
   const extend = [...used].filter((c) => DERIVED.has(c)).map((c) => `${c} = ${COL_KQL[c]}`);
@@ -131,6 +132,16 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
       `| summarize distinctValues = count_distinct(${part.distinct}) by ${[...part.by, 'windowStart'].join(', ')}`,
       `| where distinctValues >= ${part.minDistinct}`,
       `| distinct ${part.by.join(', ')}`,
+    );
+    return lines.join('\n');
+  }
+  if (part.kind === 'firstDistinct') {
+    // each value's first time, then per group the values sorted as `<epoch ms, 15 digits>|<value>` texts (as firstN)
+    lines.push(
+      `| summarize firstSeen = min(at) by ${[...part.by, part.col].join(', ')}`,
+      '| extend atMs = tostring(tolong((firstSeen - datetime(1970-01-01)) / 1ms))',
+      '| extend atKey = strcat(substring("000000000000000", 0, 15 - strlen(atMs)), atMs)',
+      `| summarize values = array_slice(array_sort_asc(make_list(strcat(atKey, "|", ${part.col}))), 0, ${part.n - 1}), valueCount = count()${part.by.length ? ` by ${part.by.join(', ')}` : ''}`,
     );
     return lines.join('\n');
   }

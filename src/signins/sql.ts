@@ -225,6 +225,12 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
   const from = fromWhere(part.where, opts);
   const keys = part.by.map((c) => `${outSql(src, c)} AS ${ident(c)}`);
   if (part.kind === 'ringWindow') return renderRingWindow(part, src, keys, from);
+  if (part.kind === 'firstDistinct') {
+    // each value's first time, then per group the n first (time, value) and the number of values
+    const names = part.by.map(ident);
+    const firsts = `SELECT ${[...keys, `${outSql(src, part.col)} AS v`, `min(${src.col.at}) AS t`].join(', ')} ${from} GROUP BY ALL`;
+    return `SELECT ${[...names, `min_by(v, (t, v), ${part.n}) AS "values"`, 'count(*)::DOUBLE AS "valueCount"'].join(', ')} FROM (${firsts})${names.length ? ` GROUP BY ${names.join(', ')}` : ''}`;
+  }
   const cols = [...keys, ...Object.entries(part.aggs).map(([name, a]) => `${aggSql(a, src)} AS ${ident(name)}`)];
   const groupBy = part.by.length ? ` GROUP BY ${part.by.map((_, i) => i + 1).join(', ')}` : '';
   const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!, src)} > 0` : '';
