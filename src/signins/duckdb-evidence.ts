@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SIGN_IN_COLUMNS, type SignInRow } from '../evidence/row.js';
 import type { PivotDimension, PivotResult, EvidenceQuery, WorkbookFilters } from '../evidence/types.js';
-import { type AggregatePart, type AnalysisName, type AnalysisParams, finishPivotResult, type ColKind, decodeCell, definition, outputColumns, type ResultRow } from './analyses.js';
+import { type AggregatePart, type AnalysisName, type AnalysisParams, finishPivotResult, type ColKind, decodeCell, definition, outputColumns, type Part, type ResultRow } from './analyses.js';
 import { cleanParams, PartEvidence } from './evidence-base.js';
 import { enumOutputs, factsSource, renderSql, renderSqlRollup, SIGNINS_SOURCE, type SqlOptions } from './sql.js';
 import { factsTableOf, hasCurrentFacts } from './facts.js';
@@ -22,62 +22,40 @@ interface OutColumn {
 }
 
 /**
- * Runs one part's SQL on a connection and decodes the rows. DuckDB packs the result into one JSON text
- * (a row = a JSON array, in outputColumns order) that JSON.parse reads: converting values one by one
- * through the client's row API cost 2–4× more than the query itself for the per-user parts (100k+
- * rows). Results are aggregates (per user, app, ...), so the text grows with the tenant, not the log.
- * Over the facts table, ids and names travel as ENUM codes and are looked up in the ENUM's values
- * (fetched once): a third of the text, and one string per distinct user instead of one per row.
- * The finishing functions do not depend on row order (group order is decided by first appearance).
+ * How a part's rows travel: DuckDB packs the result into one JSON text (a row = a JSON array, in
+ * outputColumns order) that JSON.parse reads: converting values one by one through the client's row
+ * API cost 2–4× more than the query itself for the per-user parts (100k+ rows). Results are aggregates
+ * (per user, app, ...), so the text grows with the tenant, not the log. Over the facts table, ids and
+ * names travel as ENUM codes and are looked up in the ENUM's values (fetched once): a third of the
+ * text, and one string per distinct user instead of one per row.
  */
-async function runSqlPart(conn: DuckDBConnection, dicts: Dictionaries, name: AnalysisName, params: AnalysisParams, opts: SqlOptions): Promise<ResultRow[]> {
-  const part = definition(name, cleanParams(params));
-  const enums = enumOutputs(part, opts.source ?? SIGNINS_SOURCE);
-  return readPacked(conn, dicts, renderSql(part, opts), outputColumns(part).map((c) => ({ ...c, enumType: enums.get(c.name) })));
+function packedSql(sql: string, cols: readonly OutColumn[]): string {
+  return `SELECT string_agg(json_array(${cols.map((c) => (c.enumType ? `enum_code(q."${c.name}")` : `q."${c.name}"`)).join(', ')})::VARCHAR, ',') FROM (${sql}) q`;
 }
 
-function dictionary(conn: DuckDBConnection, dicts: Dictionaries, type: string): Promise<string[]> {
-  let d = dicts.get(type);
-  if (!d) {
-    d = conn.runAndReadAll(`SELECT to_json(enum_range(NULL::${type}))::VARCHAR`).then((r) => JSON.parse(String(r.getRowsJS()[0]![0])) as string[]);
-    dicts.set(type, d);
-  }
-  return d;
-}
-
-/** Runs `sql` and decodes its rows (columns `cols`, by name) from one DuckDB-built JSON text. */
-async function readPacked(conn: DuckDBConnection, dicts: Dictionaries, sql: string, cols: readonly OutColumn[]): Promise<ResultRow[]> {
-  const values: (string[] | undefined)[] = [];
-  for (const c of cols) values.push(c.enumType ? await dictionary(conn, dicts, c.enumType) : undefined); // one query at a time on a connection
-  const packed = `SELECT string_agg(json_array(${cols.map((c) => (c.enumType ? `enum_code(q."${c.name}")` : `q."${c.name}"`)).join(', ')})::VARCHAR, ',') FROM (${sql}) q`;
-  const text = (await conn.runAndReadAll(packed)).getRowsJS()[0]?.[0];
+/** Decodes a packed text (packedSql) into rows; `dicts[i]` holds column i's ENUM values when it travelled as codes. */
+function unpack(text: unknown, cols: readonly OutColumn[], dicts: readonly (string[] | undefined)[]): ResultRow[] {
   const rows = typeof text === 'string' && text ? (JSON.parse(`[${text}]`) as unknown[][]) : [];
-  return rows.map((row) => {
+  const out: ResultRow[] = new Array(rows.length);
+  for (let j = 0; j < rows.length; j++) {
+    const row = rows[j]!;
     const r: ResultRow = {};
-    cols.forEach((c, i) => {
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
       const v = row[i];
-      const dict = values[i];
-      // lists (firstN) arrive as the values themselves, oldest first
+      const dict = dicts[i];
+      // lists (firstN, firstDistinct) arrive as the values themselves, oldest first
       r[c.name] = dict ? (v === null ? null : dict[v as number]!) : c.kind === 'timeList' || c.kind === 'textList' ? (Array.isArray(v) ? (v as (string | number)[]) : []) : decodeCell(c.kind, v, false);
-    });
-    return r;
-  });
+    }
+    out[j] = r;
+  }
+  return out;
 }
 
-/** Several pivots under the same filters from one pre-aggregation (renderSqlRollup); rows per pivot, in order. */
-async function runSqlPivots(conn: DuckDBConnection, dicts: Dictionaries, by: readonly PivotDimension[], params: AnalysisParams, opts: SqlOptions): Promise<ResultRow[][]> {
-  const parts = by.map((d) => definition('pivot', cleanParams({ ...params, by: d })) as AggregatePart);
-  const cols = new Map<string, OutColumn>();
-  const src = opts.source ?? SIGNINS_SOURCE;
-  for (const p of parts) {
-    const enums = enumOutputs(p, src);
-    for (const c of outputColumns(p)) cols.set(c.name, { ...c, enumType: enums.get(c.name) });
-  }
-  cols.set('mfaguard_set', { name: 'mfaguard_set', kind: 'number' });
-  const rows = await readPacked(conn, dicts, renderSqlRollup(parts, opts), [...cols.values()]);
-  const out: ResultRow[][] = parts.map(() => []);
-  for (const r of rows) out[Number(r.mfaguard_set)]!.push(r);
-  return out;
+/** A part's output columns, those that are ENUMs of the source marked (they travel as codes). */
+function columnsOf(part: Part, src: SqlOptions['source']): OutColumn[] {
+  const enums = enumOutputs(part, src ?? SIGNINS_SOURCE);
+  return outputColumns(part).map((c) => ({ ...c, enumType: enums.get(c.name) }));
 }
 
 export interface DuckDbEvidenceOptions {
@@ -123,14 +101,51 @@ export class DuckDbSignInEvidence extends PartEvidence {
   /** The last query on the connection: the next one starts after it settles. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Parts may be asked for at once: only the queries queue on the connection (serial), so one part's
+   * JSON is parsed and finished while DuckDB computes the next (a scan's rules ask concurrently).
+   */
+  protected override readonly parallel: boolean = true;
+
   protected run(name: AnalysisName, params: AnalysisParams): Promise<ResultRow[]> {
-    return this.serial(() => runSqlPart(this.conn, this.dictionaries, name, params, this.sqlOptions()));
+    const opts = this.sqlOptions();
+    const part = definition(name, cleanParams(params));
+    return this.read(renderSql(part, opts), columnsOf(part, opts.source));
   }
 
+  /** Several pivots under the same filters from one statement (renderSqlRollup); rows per pivot, in order. */
   override async pivots(by: readonly PivotDimension[], q: EvidenceQuery & WorkbookFilters & { limit?: number } = {}): Promise<PivotResult[]> {
     const distinct = [...new Set(by)];
-    const rows = await this.serial(() => runSqlPivots(this.conn, this.dictionaries, distinct, q, this.sqlOptions()));
-    return by.map((d) => finishPivotResult(d, rows[distinct.indexOf(d)]!));
+    const opts = this.sqlOptions();
+    const parts = distinct.map((d) => definition('pivot', cleanParams({ ...q, by: d })) as AggregatePart);
+    const cols = new Map<string, OutColumn>();
+    for (const p of parts) for (const c of columnsOf(p, opts.source)) cols.set(c.name, c);
+    cols.set('mfaguard_set', { name: 'mfaguard_set', kind: 'number' });
+    const rows = await this.read(renderSqlRollup(parts, opts), [...cols.values()]);
+    const each: ResultRow[][] = parts.map(() => []);
+    for (const r of rows) each[Number(r.mfaguard_set)]!.push(r);
+    return by.map((d) => finishPivotResult(d, each[distinct.indexOf(d)]!));
+  }
+
+  /** Runs `sql` (queued) and decodes its rows. */
+  private async read(sql: string, cols: readonly OutColumn[]): Promise<ResultRow[]> {
+    const dicts = await Promise.all(cols.map((c) => (c.enumType ? this.dictionary(c.enumType) : undefined)));
+    return unpack(await this.firstCell(packedSql(sql, cols)), cols, dicts);
+  }
+
+  /** An ENUM's values in code order, fetched once (the facts' ENUMs do not change under an evidence). */
+  private dictionary(type: string): Promise<string[]> {
+    let d = this.dictionaries.get(type);
+    if (!d) {
+      d = this.firstCell(`SELECT to_json(enum_range(NULL::${type}))::VARCHAR`).then((v) => JSON.parse(String(v)) as string[]);
+      this.dictionaries.set(type, d);
+    }
+    return d;
+  }
+
+  /** The first cell of a query's result, the query run alone on the connection. */
+  private firstCell(sql: string): Promise<unknown> {
+    return this.serial(async () => (await this.conn.runAndReadAll(sql)).getRowsJS()[0]?.[0]);
   }
 
   /** Whether the answers come from the facts table (facts.ts) rather than the sign-ins table itself. */
