@@ -363,8 +363,16 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 const num = (v: unknown): number => Number(v ?? 0);
 const keyCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function byFirstSeen<T>(rows: T[], first: (r: T) => number, key: (r: T) => string): T[] {
-  return rows.sort((a, b) => first(a) - first(b) || keyCompare(key(a), key(b)));
+/** Rows ordered by first appearance, ties by key (a new array; the times read once, keys only for ties). */
+function byFirstSeen<T>(rows: readonly T[], first: (r: T) => number, key: (r: T) => string): T[] {
+  const at = new Float64Array(rows.length);
+  const order = new Array<number>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    at[i] = first(rows[i]!);
+    order[i] = i;
+  }
+  order.sort((a, b) => at[a]! - at[b]! || keyCompare(key(rows[a]!), key(rows[b]!)));
+  return order.map((i) => rows[i]!);
 }
 
 export function finishWindow(rows: ResultRow[], declared?: { from?: string; to?: string }): EvidenceWindow | undefined {
@@ -455,7 +463,7 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
   // the ips and agents of a user: the first EVIDENCE_LIST_MAX by first appearance (a script can rotate through thousands of addresses)
   const agents = new Map(parts['automation.agents'].map((r) => [String(r.userId), r] as const));
   const ips = new Map(parts['automation.ips'].map((r) => [String(r.userId), r] as const));
-  return byFirstSeen([...parts['automation.users']], (r) => num(r.firstSeen), (r) => String(r.userId)).map((u) => {
+  return byFirstSeen(parts['automation.users'], (r) => num(r.firstSeen), (r) => String(r.userId)).map((u) => {
     const userId = String(u.userId);
     const management = num(u.management);
     const interactiveSignIns = num(u.interactive);
@@ -480,7 +488,7 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
 }
 
 export function finishSingleFactor(parts: Record<'singleFactor', ResultRow[]>): SingleFactorSignIns[] {
-  return byFirstSeen([...parts.singleFactor], (r) => num(r.firstSeen), (r) => `${r.userId} ${r.appId}`).map((r) => ({
+  return byFirstSeen(parts.singleFactor, (r) => num(r.firstSeen), (r) => `${r.userId} ${r.appId}`).map((r) => ({
     userId: String(r.userId),
     userPrincipalName: text(r.upn),
     appId: String(r.appId),

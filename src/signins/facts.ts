@@ -74,8 +74,9 @@ export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins
       regexp_matches(a, ${re2(SCRIPTED_AGENT)}) AS scripted
     FROM (SELECT unnest(enum_range(NULL::${agent})) AS a)`);
   const enums = ENUM_COLUMNS.map(([name, expr]) => `(${name === 'user_agent' ? 's.user_agent' : expr})::${enumType(facts, name)} AS ${name}`);
-  // stored by user, then app, then time: a user's rows (and a user's rows per app) are neighbours, so grouping per
-  // user or per (user, app) finds its group in cache and each window partition is already in order (20–30% faster)
+  // stored by user, then app, then time, then id: a user's rows (and a user's rows per app) are neighbours, so grouping
+  // per user or per (user, app) finds its group in cache (20–30% faster); within (user, app) the row number is the
+  // (time, id) order the earliest sample ids are chosen by (sql.ts storedOrder)
   await conn.run(`CREATE TABLE ${ident(facts)} AS SELECT * FROM (SELECT
       epoch_ms(s.created_at) AS at_ms, s.id, ${enums.join(', ')}, s.ip_address,
       s.event_type = 'interactiveUser' AS interactive,
@@ -87,7 +88,7 @@ export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins
       (s.client_app_used IS NOT NULL AND lower(s.client_app_used) NOT IN (${[...MODERN_CLIENTS].map(sqlString).join(', ')})) AS legacy,
       coalesce(a.scripted, false) AS scripted, a.tool, a.version
     FROM ${ident(source)} s LEFT JOIN mfaguard_agents a ON a.user_agent = s.user_agent::${agent}
-    WHERE ${SQL_BASE_WHERE.replace(/\b(error_code|event_type|user_id)\b/g, 's.$1')}) ORDER BY user_id, app_id, at_ms`);
+    WHERE ${SQL_BASE_WHERE.replace(/\b(error_code|event_type|user_id)\b/g, 's.$1')}) ORDER BY user_id, app_id, at_ms, id`);
   await conn.run('DROP TABLE mfaguard_agents');
   const rows = await countRows(conn, source);
   await conn.run(`COMMENT ON TABLE ${ident(facts)} IS ${sqlString(stamp(rows))}`);

@@ -38,6 +38,11 @@ export interface SqlSource {
   inList?: (column: string, values: readonly string[]) => string | undefined;
   /** The ENUM type of a column expression that is one, else undefined (its values can travel as codes). */
   enumOf?: (column: string) => string | undefined;
+  /**
+   * The rows of a group whose keys include `within` are stored in (time, id) order: `key` (a row number)
+   * orders them as (at, id) would, so the earliest ids of such a group need no comparison of texts.
+   */
+  storedOrder?: { within: Col[]; key: string };
 }
 
 /** Successful user sign-ins: what every analysis counts (signins.md, Definitions). */
@@ -133,6 +138,8 @@ export function factsSource(table = 'signin_facts'): SqlSource {
       return LARGE_ENUMS.has(column) ? `SELECT TRY_CAST(unnest([${values.map(sqlString).join(', ')}]) AS ${type})` : values.map((v) => `TRY_CAST(${sqlString(v)} AS ${type})`).join(', ');
     },
     enumOf: (column) => ((FACTS_ENUM_COLUMNS as readonly string[]).includes(column) ? factsEnumType(table, column) : undefined),
+    // stored ordered by user, app, time, id (facts.ts)
+    storedOrder: { within: ['userId', 'appId'], key: 'rowid' },
   };
 }
 
@@ -173,7 +180,7 @@ export function predSql(p: Pred, src: SqlSource = SIGNINS_SOURCE): string {
   }
 }
 
-function aggSql(a: Agg, src: SqlSource): string {
+function aggSql(a: Agg, src: SqlSource, by: readonly Col[]): string {
   const at = src.col.at;
   const filter = (where: Pred | undefined) => (where ? ` FILTER (WHERE ${predSql(where, src)})` : '');
   switch (a.fn) {
@@ -197,7 +204,8 @@ function aggSql(a: Agg, src: SqlSource): string {
     case 'firstN': {
       // min_by keeps the n rows with the smallest (time, value), in that order: the values themselves (epoch
       // ms, ids), not KQL's sortable `<key>|<value>` texts (the emulator writes those when it answers as KQL)
-      const [value, key] = a.col === 'at' ? [src.ms(at), at] : [`coalesce(${src.col[a.col]}, '')`, `(${at}, ${src.col[a.col]})`];
+      const stored = a.col === 'id' && src.storedOrder && src.storedOrder.within.every((c) => by.includes(c));
+      const [value, key] = a.col === 'at' ? [src.ms(at), at] : [`coalesce(${src.col[a.col]}, '')`, stored ? src.storedOrder!.key : `(${at}, ${src.col[a.col]})`];
       return `coalesce(min_by(${value}, ${key}, ${a.n})${filter(a.where)}, [])`;
     }
   }
@@ -231,9 +239,9 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
     const firsts = `SELECT ${[...keys, `${outSql(src, part.col)} AS v`, `min(${src.col.at}) AS t`].join(', ')} ${from} GROUP BY ALL`;
     return `SELECT ${[...names, `min_by(v, (t, v), ${part.n}) AS "values"`, 'count(*)::DOUBLE AS "valueCount"'].join(', ')} FROM (${firsts})${names.length ? ` GROUP BY ${names.join(', ')}` : ''}`;
   }
-  const cols = [...keys, ...Object.entries(part.aggs).map(([name, a]) => `${aggSql(a, src)} AS ${ident(name)}`)];
+  const cols = [...keys, ...Object.entries(part.aggs).map(([name, a]) => `${aggSql(a, src, part.by)} AS ${ident(name)}`)];
   const groupBy = part.by.length ? ` GROUP BY ${part.by.map((_, i) => i + 1).join(', ')}` : '';
-  const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!, src)} > 0` : '';
+  const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!, src, part.by)} > 0` : '';
   const grouped = `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
   if (!part.top) return grouped;
   const partition = part.top.per.length ? `PARTITION BY ${part.top.per.map(ident).join(', ')} ` : '';

@@ -106,6 +106,18 @@ describe('DuckDB evidence = reference evidence', () => {
     expect(await duck.automationProfiles()).toEqual(await MemorySignInEvidence.fromRows(rows).automationProfiles());
   });
 
+  it('sample ids of sign-ins at the same instant come in id order, whatever order they were stored in', async () => {
+    const at = '2026-03-01T10:00:00.000Z';
+    const row = (id: string, app = '04b07795-8ddb-461a-bbee-02f9e1bf7b46', createdDateTime = at): SignInRow => ({
+      id, createdDateTime, eventType: 'interactiveUser', userId: 'u1', userPrincipalName: null, userDisplayName: null, appId: app, appDisplayName: null, resourceId: null,
+      resourceDisplayName: null, errorCode: 0, authenticationRequirement: 'singleFactorAuthentication', authenticationProtocol: null, clientAppUsed: null, userAgent: null,
+      ipAddress: null, countryOrRegion: null, operatingSystem: null, homeTenantId: null, resourceTenantId: null, conditionalAccessStatus: null, trustedLocation: false, appliedPolicies: null,
+    });
+    const rows = [row('s9'), row('s0', 'other-app'), row('s7'), row('s1', undefined, '2026-03-01T10:00:00.001Z'), row('s8'), row('s2', undefined, '2026-03-01T09:59:59.999Z'), row('s6'), row('s5')];
+    const single = await (await load(rows)).singleFactorSignIns();
+    expect(single.find((r) => r.appId !== 'other-app')!.sampleSignInIds).toEqual(['s2', 's5', 's6', 's7', 's8']);
+  });
+
   it('a declared window is reported as given', async () => {
     const ev = await load(generateSignInRows(3), { window: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' } });
     expect(await ev.window()).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
