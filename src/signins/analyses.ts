@@ -89,11 +89,10 @@ export interface AggregatePart {
   aggs: Record<string, Agg>;
   having?: string;
   /**
-   * Keep only the first `n` groups of each `per` partition, ordered by `order` then by the group keys
-   * ascending; every kept row also carries `groups`, the number of groups its partition had before
-   * the cut (a bounded list with its full size: "10 of 212 IP addresses", "25 of 48,620 users").
+   * Keep only the first `n` groups, ordered by `order` then by the group keys ascending; every kept row
+   * also carries `groups`, the number of groups before the cut ("25 of 48,620 users").
    */
-  top?: { per: Col[]; n: number; order: TopOrder[] };
+  top?: { n: number; order: TopOrder[] };
 }
 
 /**
@@ -257,7 +256,7 @@ export function definition(name: AnalysisName, p: AnalysisParams = {}): Part {
       if (p.legacyOnly) where.push({ op: 'legacy' });
       if (p.trustedLocationsOnly) where.push({ op: 'flag', col: 'trusted' });
       if (p.interactiveOnly) where.push({ op: 'flag', col: 'interactive' });
-      return { kind: 'aggregate', where, by: PIVOT_BY[by], aggs: pivotAggs(by), ...(p.limit !== undefined && p.limit >= 1 ? { top: { per: [], n: p.limit, order: [{ col: 'singleFactor', desc: true }, ...PIVOT_ORDER[by].map((col) => ({ col }))] } } : {}) };
+      return { kind: 'aggregate', where, by: PIVOT_BY[by], aggs: pivotAggs(by), ...(p.limit !== undefined && p.limit >= 1 ? { top: { n: p.limit, order: [{ col: 'singleFactor', desc: true }, ...PIVOT_ORDER[by].map((col) => ({ col }))] } } : {}) };
     }
   }
 }

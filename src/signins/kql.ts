@@ -160,20 +160,7 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   if (!top) return lines.join('\n');
   lines[lines.length - 1] += ');';
   const order = [...top.order.map((o) => `${o.col} ${o.desc ? 'desc' : 'asc'}`), ...part.by.map((c) => `${c} asc`)];
-  if (!top.per.length) {
-    lines.push(`grouped`, `| top ${top.n} by ${order.join(', ')}`, `| extend groups = toscalar(grouped | count)`);
-  } else {
-    const restart = top.per.map((c) => `${c} != prev(${c})`).join(' or ');
-    lines.push(
-      `grouped`,
-      `| join kind=inner (grouped | summarize groups = count() by ${top.per.join(', ')}) on ${top.per.join(', ')}`,
-      `| project-away ${top.per.map((c) => `${c}1`).join(', ')}`,
-      `| sort by ${[...top.per.map((c) => `${c} asc`), ...order].join(', ')}`,
-      `| extend topRank = row_number(1, ${restart})`,
-      `| where topRank <= ${top.n}`,
-      `| project-away topRank`,
-    );
-  }
+  lines.push(`grouped`, `| top ${top.n} by ${order.join(', ')}`, `| extend groups = toscalar(grouped | count)`);
   return lines.join('\n');
 }
 

@@ -90,8 +90,8 @@ export class LogAnalyticsSignInEvidence extends PartEvidence {
   protected async run(name: AnalysisName, rawParams: AnalysisParams): Promise<ResultRow[]> {
     const params = cleanParams(rawParams);
     const part = definition(name, params);
-    // partitions by user split every group only when the groups (and any per-group cut) are per user
-    const partitionable = part.by.includes(PARTITION_COL) && (part.kind !== 'aggregate' || !part.top || part.top.per.includes(PARTITION_COL));
+    // partitions by user split every group only when the groups are per user and not cut as a whole
+    const partitionable = part.by.includes(PARTITION_COL) && (part.kind !== 'aggregate' || !part.top);
     const maxPartitions = this.opts.maxPartitions ?? 256;
     let count = this.partitionsFor.get(name) ?? 1;
     for (;;) {

@@ -243,9 +243,12 @@ export function renderSql(part: Part, opts: SqlOptions = {}): string {
   const groupBy = part.by.length ? ` GROUP BY ${part.by.map((_, i) => i + 1).join(', ')}` : '';
   const having = part.having ? ` HAVING ${aggSql(part.aggs[part.having]!, src, part.by)} > 0` : '';
   const grouped = `SELECT ${cols.join(', ')} ${from}${groupBy}${having}`;
-  if (!part.top) return grouped;
-  const partition = part.top.per.length ? `PARTITION BY ${part.top.per.map(ident).join(', ')} ` : '';
-  return `SELECT * EXCLUDE (mfaguard_rank) FROM (SELECT *, row_number() OVER (${partition}ORDER BY ${topOrder(part, src).join(', ')}) AS mfaguard_rank, count(*) OVER (${partition.trim()})::DOUBLE AS "groups" FROM (${grouped})) WHERE mfaguard_rank <= ${part.top.n}`;
+  return part.top ? cut(part, src, grouped) : grouped;
+}
+
+/** The first `top.n` groups of a grouped query, each with the number of groups before the cut. */
+function cut(part: AggregatePart, src: SqlSource, grouped: string): string {
+  return `SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(part, src).join(', ')} LIMIT ${part.top!.n}`;
 }
 
 /**
@@ -298,8 +301,8 @@ function outKind(part: AggregatePart, name: string): string {
 }
 
 /**
- * ORDER BY terms of a `top`: its order, then the group keys (but those it is partitioned by: equal within
- * a partition); absent text sorts as '' (as the finishing code compares it). An ENUM of the source sorts
+ * ORDER BY terms of a `top`: its order, then the group keys; absent text sorts as '' (as the finishing
+ * code compares it). An ENUM of the source sorts
  * by its code — its values are in text order — with absent as the code of '' (0, when '' is a value)
  * or just below the smallest value: the text's order without casting every row to text.
  */
@@ -312,8 +315,7 @@ function topOrder(part: AggregatePart, src: SqlSource): string[] {
       : outKind(part, name) === 'text' ? `coalesce(${ident(name)}, '')` : ident(name);
     return `${key}${desc ? ' DESC' : ''}`;
   };
-  const per = new Set<string>(part.top!.per);
-  return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.filter((c) => !per.has(c)).map((c) => term(c))];
+  return [...part.top!.order.map((o) => term(o.col, o.desc)), ...part.by.map((c) => term(c))];
 }
 
 /**
@@ -369,8 +371,7 @@ export function renderSqlRollup(parts: readonly AggregatePart[], opts: SqlOption
     const r = rollupOf.get(p)!;
     const cols = [...p.by.map(ident), ...Object.entries(p.aggs).map(([name, a]) => `${reaggregate(r, a)} AS ${ident(name)}`), `${i}::DOUBLE AS mfaguard_set`];
     const grouped = `SELECT ${cols.join(', ')} FROM ${r.name}${p.by.length ? ` GROUP BY ${p.by.map(ident).join(', ')}` : ''}`;
-    if (!p.top) return `(${grouped})`;
-    return `(SELECT *, count(*) OVER ()::DOUBLE AS "groups" FROM (${grouped}) ORDER BY ${topOrder(p, src).join(', ')} LIMIT ${p.top.n})`;
+    return `(${p.top ? cut(p, src, grouped) : grouped})`;
   });
   const from = fromWhere(parts[0]!.where, opts);
   const ctes = rollups.map((r) => {
