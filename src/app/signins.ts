@@ -15,12 +15,12 @@ import type { SignInRow } from '../evidence/row.js';
 import type { EvidenceWindow, SignInEvidence } from '../evidence/types.js';
 import { UsageError } from '../errors.js';
 import { graphSignInToRow } from '../signins/graph.js';
-import { SignInStore, defaultStorePath, importSignIns, type ImportInput, type ImportResult } from '../signins/store.js';
+import { SignInStore, defaultStorePath, importSignIns, type ImportInput, type ImportProgress, type ImportResult } from '../signins/store.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { makeTempDir, trackTemporary } from './output.js';
 import { loadSnapshotFrom } from './source.js';
 
-export type { ImportResult, ImportedSource } from '../signins/store.js';
+export type { ImportProgress, ImportResult, ImportedSource } from '../signins/store.js';
 export { defaultStorePath } from '../signins/store.js';
 
 export interface ImportSignInLogsOptions {
@@ -30,7 +30,7 @@ export interface ImportSignInLogsOptions {
   database?: string | undefined;
   /** A snapshot whose `signIns` (and `signInsWindow`) are imported too, and beside which the default database lives. */
   snapshot?: string | undefined;
-  onProgress?: (p: { source: string; rows: number; elapsedMs: number }) => void;
+  onProgress?: (p: ImportProgress) => void;
 }
 
 /** The database being built is registered as a temporary: removed if the host is interrupted (removePendingTempFiles). */

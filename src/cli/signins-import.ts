@@ -1,6 +1,6 @@
 /** `mfaguard signins import FILE… [--db FILE] [--snapshot S]`: sign-in logs into the DuckDB store. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { importSignInLogs, type ImportResult } from '../app/signins.js';
+import { importSignInLogs, type ImportProgress, type ImportResult } from '../app/signins.js';
 import { UsageError } from '../errors.js';
 import { escapeControls } from '../vocabulary.js';
 import { withTempCleanupOnSignal } from './output.js';
@@ -33,7 +33,11 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const rows = (n: number) => `${fmt(n)} ${n === 1 ? 'row' : 'rows'}`;
 
 /** One stderr line per input read (and every 100,000 rows of a long one), with the rate so far. */
-export function printImportProgress(p: { source: string; rows: number; elapsedMs: number }): void {
+export function printImportProgress(p: ImportProgress): void {
+  if (p.phase === 'facts') {
+    process.stderr.write(`mfaguard: signins: preparing ${rows(p.rows)} for the analyses\n`);
+    return;
+  }
   // a rate over less than a second is mostly start-up time: only long imports show one
   const rate = p.elapsedMs >= 1000 ? ` (${fmt(Math.round(p.rows / (p.elapsedMs / 1000)))} rows/s)` : '';
   process.stderr.write(`mfaguard: signins: ${escapeControls(p.source)}: ${rows(p.rows)}${rate}\n`);

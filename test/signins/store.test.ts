@@ -90,7 +90,9 @@ describe('sign-in store (DuckDB)', () => {
   it('every import (re)builds the facts table the analyses read; a database without current facts is answered from its sign-ins, the same answers', async () => {
     const dir = tempDir();
     const db = join(dir, 'f.duckdb');
-    await importSignIns(db, [{ path: fixture('graph-beta.ndjson') }]);
+    const progress: { phase?: string; rows: number }[] = [];
+    await importSignIns(db, [{ path: fixture('graph-beta.ndjson') }], { onProgress: (p) => progress.push({ rows: p.rows, ...(p.phase ? { phase: p.phase } : {}) }) });
+    expect(progress.at(-1)).toEqual({ phase: 'facts', rows: 4 }); // announced: a pause of ~15 s at 10M rows
     const answers = async () => {
       const opened = await openSignInEvidence(db);
       try {
