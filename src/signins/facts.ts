@@ -17,63 +17,63 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SCRIPTED_AGENT, TOOL_VERSION, MODERN_CLIENTS } from '../evidence/signins.js';
-import { FACTS_ENUM_COLUMNS, factsEnumType, ident, re2, SIGNINS_SOURCE, SQL_BASE_WHERE, sqlString } from './sql.js';
+import { FACTS_ENUM_COLUMNS, FACTS_TABLE, factsEnumType, ident, re2, SIGNINS_SOURCE, SQL_BASE_WHERE, sqlString } from './sql.js';
 
 /** Bump when the facts' columns or meaning change: older facts are then ignored until rebuilt. */
 export const FACTS_VERSION = 1;
-export const FACTS_TABLE = 'signin_facts';
+export { FACTS_TABLE };
 
 /** The facts table built from a sign-ins table: `signin_facts` for the store's `signins`, `<table>_facts` otherwise. */
 export function factsTableOf(table: string): string {
   return table === SIGNINS_SOURCE.table ? FACTS_TABLE : `${table}_facts`;
 }
 
-
-/** What each ENUM-typed facts column (sql.ts FACTS_ENUM_COLUMNS) holds, over a `signins` row. */
+/** What each ENUM-typed facts column (sql.ts FACTS_ENUM_COLUMNS) holds, over a `signins` row `s`. */
 const ENUM_VALUES: Record<(typeof FACTS_ENUM_COLUMNS)[number], string> = {
-  user_id: 'user_id',
-  upn: 'user_principal_name',
-  app_id: 'app_id',
-  app_name: 'app_display_name',
-  resource_id: 'resource_id',
-  client_app: 'client_app_used',
-  client_app_or_unknown: "coalesce(client_app_used, 'unknown')",
-  user_agent: 'user_agent',
-  os_or_unknown: "coalesce(operating_system, 'unknown')",
-  country_or_unknown: "coalesce(country_or_region, 'unknown')",
+  user_id: 's.user_id',
+  upn: 's.user_principal_name',
+  app_id: 's.app_id',
+  app_name: 's.app_display_name',
+  resource_id: 's.resource_id',
+  client_app: 's.client_app_used',
+  client_app_or_unknown: "coalesce(s.client_app_used, 'unknown')",
+  user_agent: 's.user_agent',
+  os_or_unknown: "coalesce(s.operating_system, 'unknown')",
+  country_or_unknown: "coalesce(s.country_or_region, 'unknown')",
 };
 const ENUM_COLUMNS = FACTS_ENUM_COLUMNS.map((c) => [c, ENUM_VALUES[c]] as const);
 
-const enumType = factsEnumType;
+/** "Successful user sign-in" over `s`. */
+const BASE_WHERE = SQL_BASE_WHERE.replace(/\b(error_code|event_type|user_id)\b/g, 's.$1');
 
 /** The comment that marks a facts table as current for `rows` sign-ins. */
 const stamp = (rows: number) => `mfaguard facts v${FACTS_VERSION} rows=${rows}`;
 
 /**
- * (Re)builds the facts table `facts` from the sign-ins table `source`. Run inside the import's
- * transaction-free temporary database, so a failure leaves the previous database as it was.
+ * (Re)builds the facts table `facts` from the sign-ins table `source`. The store runs it in the
+ * import's temporary database: a failure leaves the previous database as it was.
  */
 export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins', facts = FACTS_TABLE): Promise<void> {
   await dropSignInFacts(conn, facts);
-  const from = `FROM ${ident(source)} WHERE ${SQL_BASE_WHERE}`;
+  const from = `FROM ${ident(source)} s WHERE ${BASE_WHERE}`;
   // every column's distinct values in one scan (GROUPING SETS: half the time of one DISTINCT per column); a row
   // of a set has only its own column filled, so a column's non-null values are its set's rows
   const sets = ENUM_COLUMNS.map(([name]) => `(${name})`).join(', ');
-  await conn.run(`CREATE TEMP TABLE mfaguard_values AS SELECT ${ENUM_COLUMNS.map(([name, expr]) => `${expr} AS ${name}`).join(', ')} ${from} GROUP BY GROUPING SETS (${sets})`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE mfaguard_values AS SELECT ${ENUM_COLUMNS.map(([name, expr]) => `${expr} AS ${name}`).join(', ')} ${from} GROUP BY GROUPING SETS (${sets})`);
   for (const [name] of ENUM_COLUMNS) {
     // DuckDB cannot use an ENUM without values; a column with none gets '' (no row holds it: they are all NULL)
     const [[n]] = (await (await conn.runAndReadAll(`SELECT count(${name}) FROM mfaguard_values`)).getRowsJS()) as [[bigint]];
     const values = Number(n) ? `SELECT ${name} FROM mfaguard_values WHERE ${name} IS NOT NULL ORDER BY 1` : "SELECT ''";
-    await conn.run(`CREATE TYPE ${enumType(facts, name)} AS ENUM (${values})`);
+    await conn.run(`CREATE TYPE ${factsEnumType(facts, name)} AS ENUM (${values})`);
   }
   await conn.run('DROP TABLE mfaguard_values');
   // tool, version and the scripted flag per distinct user agent (a handful to a few thousand), joined in
-  const agent = enumType(facts, 'user_agent');
-  await conn.run(`CREATE TEMP TABLE mfaguard_agents AS SELECT a::${agent} AS user_agent,
+  const agent = factsEnumType(facts, 'user_agent');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE mfaguard_agents AS SELECT a::${agent} AS user_agent,
       lower(regexp_extract(a, ${re2(TOOL_VERSION)}, 1)) AS tool, regexp_extract(a, ${re2(TOOL_VERSION)}, 2) AS version,
       regexp_matches(a, ${re2(SCRIPTED_AGENT)}) AS scripted
     FROM (SELECT unnest(enum_range(NULL::${agent})) AS a)`);
-  const enums = ENUM_COLUMNS.map(([name, expr]) => `(${name === 'user_agent' ? 's.user_agent' : expr})::${enumType(facts, name)} AS ${name}`);
+  const enums = ENUM_COLUMNS.map(([name, expr]) => `(${expr})::${factsEnumType(facts, name)} AS ${name}`);
   // stored by user, then app, then time, then id: a user's rows (and a user's rows per app) are neighbours, so grouping
   // per user or per (user, app) finds its group in cache (20–30% faster); within (user, app) the row number is the
   // (time, id) order the earliest sample ids are chosen by (sql.ts storedOrder)
@@ -88,7 +88,7 @@ export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins
       (s.client_app_used IS NOT NULL AND lower(s.client_app_used) NOT IN (${[...MODERN_CLIENTS].map(sqlString).join(', ')})) AS legacy,
       coalesce(a.scripted, false) AS scripted, a.tool, a.version
     FROM ${ident(source)} s LEFT JOIN mfaguard_agents a ON a.user_agent = s.user_agent::${agent}
-    WHERE ${SQL_BASE_WHERE.replace(/\b(error_code|event_type|user_id)\b/g, 's.$1')}) ORDER BY user_id, app_id, at_ms, id`);
+    WHERE ${BASE_WHERE}) ORDER BY user_id, app_id, at_ms, id`);
   await conn.run('DROP TABLE mfaguard_agents');
   const rows = await countRows(conn, source);
   await conn.run(`COMMENT ON TABLE ${ident(facts)} IS ${sqlString(stamp(rows))}`);
@@ -97,7 +97,7 @@ export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins
 /** Drops the facts table and its ENUM types (before a rebuild). */
 export async function dropSignInFacts(conn: DuckDBConnection, facts = FACTS_TABLE): Promise<void> {
   await conn.run(`DROP TABLE IF EXISTS ${ident(facts)}`);
-  for (const [name] of ENUM_COLUMNS) await conn.run(`DROP TYPE IF EXISTS ${enumType(facts, name)}`);
+  for (const [name] of ENUM_COLUMNS) await conn.run(`DROP TYPE IF EXISTS ${factsEnumType(facts, name)}`);
 }
 
 async function countRows(conn: DuckDBConnection, table: string): Promise<number> {

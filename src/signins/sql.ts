@@ -1,7 +1,8 @@
 /**
  * Renders an analysis definition (analyses.ts) to DuckDB SQL over the `signins` table (columns:
- * SIGN_IN_COLUMNS in src/evidence/row.ts) or over the facts table built from it (facts.ts). Values are rendered as escaped literals (instants are
- * re-serialised from numbers, text is quoted with '' doubling), so a query is one self-contained text.
+ * SIGN_IN_COLUMNS in src/evidence/row.ts) or over the facts table built from it (facts.ts). Values are
+ * rendered as escaped literals (instants are re-serialised from numbers, text is quoted with ''
+ * doubling), so a query is one self-contained text.
  * Every atomic predicate is NULL-safe (coalesce … false): SQL's three-valued logic must not drop rows
  * the reference keeps (NOT (resource_id IN …) with a NULL resource is true in the reference).
  */
@@ -95,8 +96,11 @@ export const FACTS_ENUM_COLUMNS = ['user_id', 'upn', 'app_id', 'app_name', 'reso
 /** Facts ENUMs with a value per user: building the cast's lookup of one costs ~70 ms at 50k users. */
 const LARGE_ENUMS = new Set(['user_id', 'upn']);
 
+/** The store's facts table (facts.ts). */
+export const FACTS_TABLE = 'signin_facts';
+
 /** The facts table (facts.ts) named `table`. */
-export function factsSource(table = 'signin_facts'): SqlSource {
+export function factsSource(table = FACTS_TABLE): SqlSource {
   return {
     table,
     base: undefined,
