@@ -122,10 +122,15 @@ const floorChild = (file, db) => child(`
   console.log(JSON.stringify({ ms: performance.now() - t, rows: Number(n), rss: process.resourceUsage().maxRSS * 1024 }));
 `);
 
+/** One line per measured call of an analyses run. */
+function printCalls(analyses) {
+  for (const e of analyses.each) console.log(`  ${e.name.padEnd(46)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
+}
+
 if (values.db) {
   const a = analysesChild(resolve(values.db), values['as-of']);
   console.log(`analyses on ${a.rows.toLocaleString('en')} rows: ${sec(a.ms)}, peak RSS ${gib(a.rss)}`);
-  for (const e of a.each) console.log(`  ${e.name.padEnd(46)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
+  printCalls(a);
   process.exit(0);
 }
 
@@ -146,7 +151,7 @@ for (const run of runs) {
     results.push({ rows: ingest.rows, bytes: statSync(file).size, ingest, analyses, floor, reader });
     if (values.verbose || runs.length === 1) {
       console.log(`\nanalyses on ${ingest.rows.toLocaleString('en')} rows (+ ${sec(analyses.ms - analyses.each.reduce((t, e) => t + e.ms, 0))} opening the database):`);
-      for (const e of analyses.each) console.log(`  ${e.name.padEnd(46)} ${sec(e.ms).padStart(9)}  ${String(e.out).padStart(8)} rows out`);
+      printCalls(analyses);
     } else {
       const slow = [...analyses.each].sort((a, b) => b.ms - a.ms).slice(0, 3);
       console.log(`\n${ingest.rows.toLocaleString('en')} rows — slowest analyses: ${slow.map((e) => `${e.name} ${sec(e.ms)}`).join(', ')}`);

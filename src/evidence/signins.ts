@@ -18,10 +18,10 @@ export const MANDATORY_MFA_APPS: Readonly<Record<string, { name: string; phase: 
   '0c1307d4-29d6-4389-a11c-5cbe7f65d7fa': { name: 'Azure mobile app', phase: 2 },
 };
 
-/** `clientAppUsed` values that are not legacy clients (lower case). */
 /** Evidence lists (IP addresses, scripted agents of an automation profile) keep the first this many values. */
 export const EVIDENCE_LIST_MAX = 10;
 
+/** `clientAppUsed` values that are not legacy clients (lower case). */
 export const MODERN_CLIENTS = new Set(['browser', 'mobile apps and desktop clients']);
 export const TOOL_VERSION = /\b(AZURECLI|AzurePowershell)\/v?(\d+(?:\.\d+)*)/i;
 /** Generic HTTP clients; `python-requests` alone is the Azure CLI's normal agent and deliberately absent. */

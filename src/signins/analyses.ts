@@ -28,8 +28,8 @@ export type Col =
 
 /**
  * How a column's values come back: an instant (epoch ms), a number, text (empty = null), a flag, or a
- * list of instants / texts (the `firstN` aggregate, oldest first: each element `<key>|<value>` — KQL
- * sorts `<epoch ms, 15 digits>|<value>` as text; SQL orders with min_by and leaves the key empty).
+ * list of instants / texts (`firstN`, `firstDistinct`; oldest first). KQL sends each element as
+ * `<epoch ms, 15 digits>|<value>` (it sorts them as text); SQL sends the values themselves.
  */
 export type ColKind = 'time' | 'number' | 'text' | 'bool' | 'timeList' | 'textList';
 export const COL_KIND: Record<Col, ColKind> = {
@@ -179,7 +179,6 @@ const PIVOT_BY: Record<PivotDimension, Col[]> = {
   operatingSystem: ['osOrUnknown'], country: ['countryOrUnknown'], clientApp: ['clientAppOrUnknown'],
 };
 
-
 /** The order of a pivot's rows (comparePivotRows): most single-factor first, then its keys as shown. */
 const PIVOT_ORDER: Record<PivotDimension, string[]> = {
   total: [], app: ['appId', 'appName'], user: ['userId', 'upn'], appUser: ['appId', 'appName', 'userId', 'upn'],
@@ -311,7 +310,7 @@ export function decodeCell(kind: ColKind, v: unknown, emptyIsNull = true): strin
   }
 }
 
-/** A `firstN` list: elements `<epoch ms>|<value>` (a JSON array, or its text from Log Analytics); absent = empty. */
+/** A list from Log Analytics: elements `<epoch ms>|<value>` (a JSON array, or its text); absent = empty. */
 function decodeList(kind: 'timeList' | 'textList', v: unknown): (string | number)[] {
   const list = typeof v === 'string' ? (v ? (JSON.parse(v) as unknown) : []) : v;
   if (!Array.isArray(list)) return [];
@@ -357,7 +356,6 @@ export function isoInstant(ms: number): string {
   minuteTails ??= Array.from({ length: MINUTE_MS }, (_, i) => `${PAD2[Math.floor(i / 1000)]}.${PAD3[i % 1000]}Z`);
   return prefix + minuteTails[ms - minute * MINUTE_MS]!;
 }
-const iso = isoInstant;
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number => Number(v ?? 0);
 const keyCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -377,8 +375,8 @@ function byFirstSeen<T>(rows: readonly T[], first: (r: T) => number, key: (r: T)
 export function finishWindow(rows: ResultRow[], declared?: { from?: string; to?: string }): EvidenceWindow | undefined {
   const r = rows[0];
   const has = r && num(r.signIns) > 0;
-  const from = declared?.from ?? (has ? iso(num(r.from)) : undefined);
-  const to = declared?.to ?? (has ? iso(num(r.to)) : undefined);
+  const from = declared?.from ?? (has ? isoInstant(num(r.from)) : undefined);
+  const to = declared?.to ?? (has ? isoInstant(num(r.to)) : undefined);
   return from && to ? { from, to } : undefined;
 }
 
@@ -399,9 +397,9 @@ export function finishUserApp(rows: ResultRow[]): UserAppSignIns[] {
       multiFactor: signIns - single,
       interactive,
       nonInteractive: signIns - interactive,
-      firstSeen: iso(num(r.firstSeen)),
-      lastSeen: iso(num(r.lastSeen)),
-      lastSingleFactor: single && r.lastSingleFactor !== null ? iso(num(r.lastSingleFactor)) : null,
+      firstSeen: isoInstant(num(r.firstSeen)),
+      lastSeen: isoInstant(num(r.lastSeen)),
+      lastSingleFactor: single && r.lastSingleFactor !== null ? isoInstant(num(r.lastSingleFactor)) : null,
     };
   });
 }
@@ -412,7 +410,7 @@ export function finishLegacy(rows: ResultRow[]): LegacyClientSignIns[] {
     userPrincipalName: text(r.upn),
     clientAppUsed: String(r.clientApp),
     signIns: num(r.signIns),
-    lastSeen: iso(num(r.lastSeen)),
+    lastSeen: isoInstant(num(r.lastSeen)),
   }));
 }
 
@@ -446,7 +444,7 @@ export function finishToolVersions(rows: ResultRow[]): ToolVersionSignIns[] {
       lowestVersion: String(low.version),
       highestVersion: String(high.version),
       signIns: list.reduce((s, r) => s + num(r.signIns), 0),
-      lastSeen: iso(Math.max(...list.map((r) => num(r.lastSeen)))),
+      lastSeen: isoInstant(Math.max(...list.map((r) => num(r.lastSeen)))),
       firstSeen: num(first.firstSeen),
     });
   }
@@ -454,7 +452,7 @@ export function finishToolVersions(rows: ResultRow[]): ToolVersionSignIns[] {
 }
 
 
-/** A `firstN` aggregate's values (already oldest first, at most n). */
+/** A list column's values (`firstN`, `firstDistinct`: already oldest first, at most n). */
 const list = (v: unknown): (string | number)[] => (Array.isArray(v) ? (v as (string | number)[]) : []);
 
 export function finishAutomation(parts: Record<'automation.users' | 'automation.scheduled' | 'automation.agents' | 'automation.ips', ResultRow[]>): AutomationProfile[] {
@@ -479,7 +477,7 @@ export function finishAutomation(parts: Record<'automation.users' | 'automation.
       interactiveSignIns,
       signals,
       scriptedAgents,
-      sampleTimes: list(u.samples).map((t) => iso(num(t))),
+      sampleTimes: list(u.samples).map((t) => isoInstant(num(t))),
       ipAddresses: list(ips.get(userId)?.values).map(String),
       ipAddressCount: num(ips.get(userId)?.valueCount),
     };
@@ -494,8 +492,8 @@ export function finishSingleFactor(parts: Record<'singleFactor', ResultRow[]>): 
     appDisplayName: text(r.appName),
     resourceId: text(r.resourceId),
     signIns: num(r.signIns),
-    firstSeen: iso(num(r.firstSeen)),
-    lastSeen: iso(num(r.lastSeen)),
+    firstSeen: isoInstant(num(r.firstSeen)),
+    lastSeen: isoInstant(num(r.lastSeen)),
     sampleSignInIds: list(r.samples) as string[], // ids: strings on both paths
   }));
 }

@@ -16,8 +16,8 @@
  * `signins` directly (sql.ts SIGNINS_SOURCE) — same answers, slower — until the next import rebuilds it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SCRIPTED_AGENT, TOOL_VERSION, MODERN_CLIENTS } from '../evidence/signins.js';
-import { FACTS_ENUM_COLUMNS, FACTS_TABLE, factsEnumType, ident, re2, SIGNINS_SOURCE, SQL_BASE_WHERE, sqlString } from './sql.js';
+import type { Col } from './analyses.js';
+import { FACTS_ENUM_COLUMNS, FACTS_TABLE, factsEnumType, ident, SIGNINS_SOURCE, sqlString } from './sql.js';
 
 /** Bump when the facts' columns or meaning change: older facts are then ignored until rebuilt. */
 export const FACTS_VERSION = 1;
@@ -28,23 +28,16 @@ export function factsTableOf(table: string): string {
   return table === SIGNINS_SOURCE.table ? FACTS_TABLE : `${table}_facts`;
 }
 
-/** What each ENUM-typed facts column (sql.ts FACTS_ENUM_COLUMNS) holds, over a `signins` row `s`. */
-const ENUM_VALUES: Record<(typeof FACTS_ENUM_COLUMNS)[number], string> = {
-  user_id: 's.user_id',
-  upn: 's.user_principal_name',
-  app_id: 's.app_id',
-  app_name: 's.app_display_name',
-  resource_id: 's.resource_id',
-  client_app: 's.client_app_used',
-  client_app_or_unknown: "coalesce(s.client_app_used, 'unknown')",
-  user_agent: 's.user_agent',
-  os_or_unknown: "coalesce(s.operating_system, 'unknown')",
-  country_or_unknown: "coalesce(s.country_or_region, 'unknown')",
+/**
+ * What the facts hold, as the logical columns of analyses.ts: every value below is computed by the
+ * very SQL that answers from `signins` (SIGNINS_SOURCE), so the two sources cannot drift apart.
+ */
+const ENUM_VALUES: Record<(typeof FACTS_ENUM_COLUMNS)[number], Col> = {
+  user_id: 'userId', upn: 'upn', app_id: 'appId', app_name: 'appName', resource_id: 'resourceId', client_app: 'clientApp',
+  client_app_or_unknown: 'clientAppOrUnknown', user_agent: 'userAgent', os_or_unknown: 'osOrUnknown', country_or_unknown: 'countryOrUnknown',
 };
-const ENUM_COLUMNS = FACTS_ENUM_COLUMNS.map((c) => [c, ENUM_VALUES[c]] as const);
-
-/** "Successful user sign-in" over `s`. */
-const BASE_WHERE = SQL_BASE_WHERE.replace(/\b(error_code|event_type|user_id)\b/g, 's.$1');
+const ENUM_COLUMNS = FACTS_ENUM_COLUMNS.map((c) => [c, SIGNINS_SOURCE.col[ENUM_VALUES[c]]] as const);
+const FLAGS = { interactive: 'interactive', single_factor: 'singleFactor', multi_factor: 'multiFactor', ropc: 'ropc', trusted: 'trusted' } as const satisfies Record<string, Col>;
 
 /** The comment that marks a facts table as current for `rows` sign-ins. */
 const stamp = (rows: number) => `mfaguard facts v${FACTS_VERSION} rows=${rows}`;
@@ -55,7 +48,8 @@ const stamp = (rows: number) => `mfaguard facts v${FACTS_VERSION} rows=${rows}`;
  */
 export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins', facts = FACTS_TABLE): Promise<void> {
   await dropSignInFacts(conn, facts);
-  const from = `FROM ${ident(source)} s WHERE ${BASE_WHERE}`;
+  const src = SIGNINS_SOURCE;
+  const from = `FROM ${ident(source)} WHERE ${src.base}`;
   // every column's distinct values in one scan (GROUPING SETS: half the time of one DISTINCT per column); a row
   // of a set has only its own column filled, so a column's non-null values are its set's rows
   const sets = ENUM_COLUMNS.map(([name]) => `(${name})`).join(', ');
@@ -67,28 +61,21 @@ export async function buildSignInFacts(conn: DuckDBConnection, source = 'signins
     await conn.run(`CREATE TYPE ${factsEnumType(facts, name)} AS ENUM (${values})`);
   }
   await conn.run('DROP TABLE mfaguard_values');
-  // tool, version and the scripted flag per distinct user agent (a handful to a few thousand), joined in
-  const agent = factsEnumType(facts, 'user_agent');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE mfaguard_agents AS SELECT a::${agent} AS user_agent,
-      lower(regexp_extract(a, ${re2(TOOL_VERSION)}, 1)) AS tool, regexp_extract(a, ${re2(TOOL_VERSION)}, 2) AS version,
-      regexp_matches(a, ${re2(SCRIPTED_AGENT)}) AS scripted
-    FROM (SELECT unnest(enum_range(NULL::${agent})) AS a)`);
+  // tool, version and the scripted flag per distinct user agent (a handful to a few thousand), joined in by `agent`
+  const agentType = factsEnumType(facts, 'user_agent');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE mfaguard_agents AS SELECT user_agent::${agentType} AS agent,
+      ${src.col.tool} AS tool, ${src.col.version} AS version, ${src.scriptedAgent} AS scripted
+    FROM (SELECT unnest(enum_range(NULL::${agentType})) AS user_agent)`);
   const enums = ENUM_COLUMNS.map(([name, expr]) => `(${expr})::${factsEnumType(facts, name)} AS ${name}`);
+  const flags = Object.entries(FLAGS).map(([name, col]) => `coalesce(${src.col[col]}, false) AS ${name}`);
   // stored by user, then app, then time, then id: a user's rows (and a user's rows per app) are neighbours, so grouping
   // per user or per (user, app) finds its group in cache (20–30% faster); within (user, app) the row number is the
   // (time, id) order the earliest sample ids are chosen by (sql.ts storedOrder)
   await conn.run(`CREATE TABLE ${ident(facts)} AS SELECT * FROM (SELECT
-      epoch_ms(s.created_at) AS at_ms, s.id, ${enums.join(', ')}, s.ip_address,
-      s.event_type = 'interactiveUser' AS interactive,
-      coalesce(lower(s.authentication_requirement) = 'singlefactorauthentication', false) AS single_factor,
-      coalesce(lower(s.authentication_requirement) = 'multifactorauthentication', false) AS multi_factor,
-      coalesce(lower(s.authentication_protocol) = 'ropc', false) AS ropc,
-      s.trusted_location AS trusted,
-      (coalesce(s.home_tenant_id, '') = '' OR coalesce(s.resource_tenant_id, '') = '' OR lower(s.home_tenant_id) = lower(s.resource_tenant_id)) AS same_tenant,
-      (s.client_app_used IS NOT NULL AND lower(s.client_app_used) NOT IN (${[...MODERN_CLIENTS].map(sqlString).join(', ')})) AS legacy,
-      coalesce(a.scripted, false) AS scripted, a.tool, a.version
-    FROM ${ident(source)} s LEFT JOIN mfaguard_agents a ON a.user_agent = s.user_agent::${agent}
-    WHERE ${BASE_WHERE}) ORDER BY user_id, app_id, at_ms, id`);
+      ${src.ms(src.col.at)} AS at_ms, ${src.col.id} AS id, ${enums.join(', ')}, ${src.col.ip} AS ip_address, ${flags.join(', ')},
+      ${src.sameTenant} AS same_tenant, ${src.legacy} AS legacy, coalesce(a.scripted, false) AS scripted, a.tool, a.version
+    FROM ${ident(source)} LEFT JOIN mfaguard_agents a ON a.agent = user_agent::${agentType}
+    WHERE ${src.base}) ORDER BY user_id, app_id, at_ms, id`);
   await conn.run('DROP TABLE mfaguard_agents');
   const rows = await countRows(conn, source);
   await conn.run(`COMMENT ON TABLE ${ident(facts)} IS ${sqlString(stamp(rows))}`);

@@ -116,10 +116,7 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   // a cut result also reports how many groups there were: the grouped rows are named once and read twice
   const lines = [kqlTag(name, params, opts), top ? `let grouped = materialize(${BASE}` : BASE];
   if (extend.length) lines.push(`| extend ${extend.join(', ')}`);
-  if (part.kind === 'aggregate' && Object.values(part.aggs).some((a) => a.fn === 'firstN')) {
-    // `<epoch ms, 15 digits>|<value>` sorts like (time, value), as in sql.ts
-    lines.push('| extend atMs = tostring(tolong((at - datetime(1970-01-01)) / 1ms))', '| extend atKey = strcat(substring("000000000000000", 0, 15 - strlen(atMs)), atMs)');
-  }
+  if (part.kind === 'aggregate' && Object.values(part.aggs).some((a) => a.fn === 'firstN')) lines.push(...sortKey('at'));
   const where = part.where.map(predKql);
   if (opts.partition && opts.partition.count > 1) where.push(`hash(userId, ${opts.partition.count}) == ${opts.partition.index}`);
   if (where.length) lines.push(`| where ${where.join('\n    and ')}`);
@@ -139,8 +136,7 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
     // each value's first time, then per group the values sorted as `<epoch ms, 15 digits>|<value>` texts (as firstN)
     lines.push(
       `| summarize firstSeen = min(at) by ${[...part.by, part.col].join(', ')}`,
-      '| extend atMs = tostring(tolong((firstSeen - datetime(1970-01-01)) / 1ms))',
-      '| extend atKey = strcat(substring("000000000000000", 0, 15 - strlen(atMs)), atMs)',
+      ...sortKey('firstSeen'),
       `| summarize values = array_slice(array_sort_asc(make_list(strcat(atKey, "|", ${part.col}))), 0, ${part.n - 1}), valueCount = count()${part.by.length ? ` by ${part.by.join(', ')}` : ''}`,
     );
     return lines.join('\n');
@@ -162,6 +158,11 @@ export function renderKql(name: AnalysisName, params: AnalysisParams = {}, opts:
   const order = [...top.order.map((o) => `${o.col} ${o.desc ? 'desc' : 'asc'}`), ...part.by.map((c) => `${c} asc`)];
   lines.push(`grouped`, `| top ${top.n} by ${order.join(', ')}`, `| extend groups = toscalar(grouped | count)`);
   return lines.join('\n');
+}
+
+/** `atMs` (epoch ms of `time`) and `atKey`, the same zero-padded to 15 digits: `<atKey>|<value>` sorts like (time, value), as in sql.ts. */
+function sortKey(time: string): string[] {
+  return [`| extend atMs = tostring(tolong((${time} - datetime(1970-01-01)) / 1ms))`, '| extend atKey = strcat(substring("000000000000000", 0, 15 - strlen(atMs)), atMs)'];
 }
 
 function aggKql(a: Exclude<Agg, { fn: 'first' }>): string {

@@ -11,7 +11,7 @@ import { outputColumns, type AggregatePart, type Agg, type Col, type Part, type 
 
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-export const re2 = (re: RegExp) => sqlString(`(?i)${re.source}`);
+const re2 = (re: RegExp) => sqlString(`(?i)${re.source}`);
 
 /**
  * Where a part's rows come from, and how each logical column reads there. Two sources give the same
@@ -101,6 +101,7 @@ export const FACTS_TABLE = 'signin_facts';
 
 /** The facts table (facts.ts) named `table`. */
 export function factsSource(table = FACTS_TABLE): SqlSource {
+  const enumOf = (column: string) => ((FACTS_ENUM_COLUMNS as readonly string[]).includes(column) ? factsEnumType(table, column) : undefined);
   return {
     table,
     base: undefined,
@@ -136,12 +137,12 @@ export function factsSource(table = FACTS_TABLE): SqlSource {
     userText: 'user_id::VARCHAR',
     // text compared with an ENUM column would cast every row to text: cast the values instead, absent ones to NULL (no match)
     inList: (column, values) => {
-      if (!(FACTS_ENUM_COLUMNS as readonly string[]).includes(column)) return undefined;
-      const type = factsEnumType(table, column);
+      const type = enumOf(column);
+      if (!type) return undefined;
       // users and their names: one cast of the list (a subquery); the small ENUMs (apps, resources): literals, folded once
       return LARGE_ENUMS.has(column) ? `SELECT TRY_CAST(unnest([${values.map(sqlString).join(', ')}]) AS ${type})` : values.map((v) => `TRY_CAST(${sqlString(v)} AS ${type})`).join(', ');
     },
-    enumOf: (column) => ((FACTS_ENUM_COLUMNS as readonly string[]).includes(column) ? factsEnumType(table, column) : undefined),
+    enumOf,
     // stored ordered by user, app, time, id (facts.ts)
     storedOrder: { within: ['userId', 'appId'], key: 'rowid' },
   };
@@ -306,9 +307,9 @@ function outKind(part: AggregatePart, name: string): string {
 
 /**
  * ORDER BY terms of a `top`: its order, then the group keys; absent text sorts as '' (as the finishing
- * code compares it). An ENUM of the source sorts
- * by its code — its values are in text order — with absent as the code of '' (0, when '' is a value)
- * or just below the smallest value: the text's order without casting every row to text.
+ * code compares it). An ENUM of the source sorts by its code — its values are in text order — with
+ * absent as the code of '' (0, when '' is a value) or just below the smallest value: the text's order
+ * without casting every row to text.
  */
 function topOrder(part: AggregatePart, src: SqlSource): string[] {
   const enums = enumOutputs(part, src);

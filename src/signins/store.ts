@@ -256,9 +256,9 @@ export async function importSignIns(database: string, inputs: readonly ImportInp
       sources.push({ name, format, rows, skipped: false, fingerprint: fp });
     }
     await dedup(conn);
-    opts.onProgress?.({ source: database, rows: await count(), elapsedMs: Date.now() - started, phase: 'facts' });
-    await buildSignInFacts(conn, SIGNINS_TABLE);
     const total = await count();
+    opts.onProgress?.({ source: database, rows: total, elapsedMs: Date.now() - started, phase: 'facts' });
+    await buildSignInFacts(conn, SIGNINS_TABLE);
     const rowsAdded = total - before;
     const now = new Date().toISOString();
     for (const s of sources) {
